@@ -1,0 +1,1 @@
+"""Turn curated YAML facts into RDF, validate them and publish a build."""

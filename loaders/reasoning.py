@@ -1,0 +1,82 @@
+"""OWL consistency checking with HermiT through owlready2.
+
+owlready2 does not read Turtle, so graphs are handed over as N-Triples.
+HermiT only knows the OWL 2 datatype map: literals typed xsd:date, gYear,
+gYearMonth or duration are dropped before reasoning (they cannot make a
+graph inconsistent here: no axiom constrains those values; SHACL checks them).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal
+from rdflib.namespace import XSD
+
+OUTSIDE_OWL2 = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.duration, XSD.gMonth, XSD.gDay}
+
+
+@dataclass
+class ReasonerReport:
+    consistent: bool
+    unsatisfiable: list[str] = field(default_factory=list)
+    explanation: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.consistent and not self.unsatisfiable
+
+    def text(self) -> str:
+        if self.ok:
+            return "OWL check (HermiT): consistent, no unsatisfiable class."
+        lines = []
+        if not self.consistent:
+            lines.append("OWL check (HermiT): the graph is INCONSISTENT.")
+            if self.explanation:
+                lines.append(self.explanation)
+        for iri in self.unsatisfiable:
+            lines.append(f"OWL check (HermiT): unsatisfiable class {iri}")
+        return "\n".join(lines)
+
+
+def _owl_compatible(graph: Graph) -> Graph:
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype in OUTSIDE_OWL2:
+            continue
+        out.add((s, p, o))
+    return out
+
+
+def _explain(message: str) -> str:
+    """Keep the reasoner's own words, without the Java stack trace."""
+    lines = [ln for ln in message.splitlines() if ln.strip() and not ln.strip().startswith("at ")]
+    text = "\n".join(lines[:12])
+    return re.sub(r"file:/+\S*tmp\S*", "<graph>", text)
+
+
+def check_consistency(graph: Graph) -> ReasonerReport:
+    """Run HermiT over `graph` (ontology plus data) and report what it finds."""
+    import owlready2
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "graph.nt"
+        _owl_compatible(graph).serialize(path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        world.get_ontology(path.as_uri()).load()
+        try:
+            with world.get_ontology("http://diplograph.invalid/inferences#"):
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError as exc:
+            return ReasonerReport(False, explanation=_explain(str(exc)) or "HermiT found a contradiction.")
+        except owlready2.base.OwlReadyJavaError as exc:
+            msg = str(exc)
+            if "inconsistent" in msg.lower():
+                return ReasonerReport(False, explanation=_explain(msg))
+            raise
+        unsat = sorted(c.iri for c in world.inconsistent_classes() if c.iri != str(owlready2.Nothing.iri))
+        world.close()
+        return ReasonerReport(True, unsatisfiable=unsat)
