@@ -20,8 +20,13 @@ def ontology() -> None:
 
 
 @ontology.command("check")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Ontology (or ontology plus data) in Turtle; default: the project's ontology.")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Ontology (or ontology plus data) in Turtle; default: the project's ontology.",
+)
 def ontology_check(path: str | None) -> None:
     """Parse the ontology and check it with HermiT: consistent, no unsatisfiable class."""
     from rdflib import Graph
@@ -41,3 +46,99 @@ def ontology_check(path: str | None) -> None:
     report = check_consistency(graph)
     click.echo(report.text())
     sys.exit(0 if report.ok else 1)
+
+
+def _sources_option(func):
+    return click.option(
+        "--sources",
+        "sources_dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Folder of captured source texts to check excerpts against "
+        "(default: DIPLOGRAPH_SOURCES, or ../shared/sources beside the checkout).",
+    )(func)
+
+
+def _resolve_sources(sources_dir: str | None):
+    from pathlib import Path
+
+    from . import paths
+
+    if sources_dir:
+        return Path(sources_dir)
+    return paths.sources_dir()
+
+
+def _fail_with_problems(exc) -> None:
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    click.echo(
+        f"{len(exc.problems)} problem(s) in the curated data; nothing was published.", err=True
+    )
+    sys.exit(1)
+
+
+@main.command("build")
+@click.argument("data_dir", required=False, type=click.Path(file_okay=False))
+@_sources_option
+@click.option("--base", default=None, help="Base IRI for minted entities (default w3id).")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL and OWL validation (for debugging).")
+def build_cmd(data_dir, sources_dir, base, no_validate) -> None:
+    """Build the graph from DATA_DIR (default: the project's data/) and publish it."""
+    from ..ontology import BASE
+    from .build import BuildError, build
+    from .errors import CurationError
+
+    try:
+        result = build(
+            data_dir,
+            sources_dir=_resolve_sources(sources_dir),
+            base=base or BASE,
+            validate=not no_validate,
+            progress=lambda m: click.echo(m, err=True),
+        )
+    except CurationError as exc:
+        _fail_with_problems(exc)
+    except BuildError as exc:
+        from .report import render_text
+
+        click.echo(render_text(exc.report) if exc.report else str(exc), err=True)
+        click.echo("Build refused; the last good build stays in service.", err=True)
+        sys.exit(1)
+    click.echo(f"Build {result.build_id} (version {result.version}): {result.triples} quads.")
+    width = max(len(k) for k in result.counts)
+    for name, count in result.counts.items():
+        click.echo(f"  {name:<{width}}  {count:>6}")
+
+
+@main.command("check-excerpts")
+@click.argument("data_dir", required=False, type=click.Path(file_okay=False))
+@_sources_option
+def check_excerpts_cmd(data_dir, sources_dir) -> None:
+    """Verify that every excerpt occurs in its source's text."""
+    from pathlib import Path
+
+    from . import paths
+    from .build import Graphs, check_excerpts
+    from .curated import read_curated
+    from .errors import CurationError
+    from .records import emit_dataset
+    from .vocab import load_vocabulary
+
+    folder = _resolve_sources(sources_dir)
+    if folder is None or not Path(folder).is_dir():
+        raise click.ClickException("no source texts: pass --sources DIR")
+    try:
+        vocab = load_vocabulary()
+        cur = read_curated(Path(data_dir or paths.DATA_DIR), vocab)
+        emitter = emit_dataset(cur, vocab)
+    except CurationError as exc:
+        _fail_with_problems(exc)
+    from .excerpts import ExcerptUse
+
+    graphs = Graphs(emitter.ds, cur, [ExcerptUse(*e) for e in emitter.excerpts])
+    problems = check_excerpts(graphs, Path(folder))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(graphs.excerpts)} excerpts checked, {len(problems)} not found.")
+    sys.exit(1 if problems else 0)

@@ -71,12 +71,16 @@ def check_consistency(graph: Graph) -> ReasonerReport:
             with world.get_ontology("http://diplograph.invalid/inferences#"):
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
-            return ReasonerReport(False, explanation=_explain(str(exc)) or "HermiT found a contradiction.")
+            return ReasonerReport(
+                False, explanation=_explain(str(exc)) or "HermiT found a contradiction."
+            )
         except owlready2.base.OwlReadyJavaError as exc:
             msg = str(exc)
             if "inconsistent" in msg.lower():
                 return ReasonerReport(False, explanation=_explain(msg))
             raise
-        unsat = sorted(c.iri for c in world.inconsistent_classes() if c.iri != str(owlready2.Nothing.iri))
+        unsat = sorted(
+            c.iri for c in world.inconsistent_classes() if c.iri != str(owlready2.Nothing.iri)
+        )
         world.close()
         return ReasonerReport(True, unsatisfiable=unsat)

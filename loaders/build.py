@@ -1,0 +1,240 @@
+"""The build pipeline: curated YAML to a validated, published graph.
+
+Read and check the curated files, emit RDF (a named graph per source),
+verify excerpts against the source texts, materialise entailments, validate
+(SHACL and OWL), then write the build into a fresh directory and switch it
+in atomically. Any failure leaves the last good build serving, untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import version as dist_version
+from pathlib import Path
+
+from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib.compare import to_canonical_graph
+
+from ..ontology import BASE, DG, ONTOLOGY_IRI
+from . import paths
+from .curated import Curated, read_curated
+from .entailment import materialise
+from .errors import CurationError, Problem
+from .excerpts import ExcerptUse, missing_excerpts
+from .records import emit_dataset
+from .vocab import load_vocabulary
+
+COUNTED = [
+    "Source",
+    "Person",
+    "Organisation",
+    "Polity",
+    "Country",
+    "Place",
+    "City",
+    "Post",
+    "Topic",
+    "Event",
+    "Meeting",
+    "PhoneCall",
+    "Trip",
+    "Conference",
+    "Commitment",
+    "Measure",
+    "Statement",
+    "Quotation",
+    "Paraphrase",
+    "Claim",
+    "Disagreement",
+    "StatusReport",
+    "Participation",
+    "PositionHolding",
+    "Excerpt",
+]
+
+
+class BuildError(Exception):
+    """A build refused: carries the report, and nothing was published."""
+
+    def __init__(self, message: str, report: dict | None = None):
+        super().__init__(message)
+        self.report = report or {}
+
+
+@dataclass
+class Graphs:
+    dataset: Dataset
+    curated: Curated
+    excerpts: list[ExcerptUse] = field(default_factory=list)
+
+
+def source_files(cur: Curated, sources_dir: Path | None) -> dict[str, Path]:
+    if sources_dir is None:
+        return {}
+    return {
+        r.id: Path(sources_dir) / str(r.data["file"])
+        for r in cur.records
+        if r.kind == "source" and "file" in r.data
+    }
+
+
+def check_excerpts(graphs: Graphs, sources_dir: Path) -> list[Problem]:
+    """Problems for every excerpt that does not occur in its source's text."""
+    files = source_files(graphs.curated, sources_dir)
+    problems = []
+    for use in missing_excerpts(graphs.excerpts, files):
+        path = files.get(use.source_id)
+        if path is None or not path.is_file():
+            problems.append(
+                Problem(
+                    use.file,
+                    use.line,
+                    f"source text for '{use.source_id}' not found in {sources_dir}",
+                    "excerpt",
+                )
+            )
+        else:
+            short = use.text if len(use.text) < 80 else use.text[:77] + "..."
+            problems.append(
+                Problem(
+                    use.file, use.line, f'excerpt not found in {path.name}: "{short}"', "excerpt"
+                )
+            )
+    return problems
+
+
+def load_graphs(data_dir: Path, *, base: str = BASE, sources_dir: Path | None = None) -> Graphs:
+    """Read, check and emit the curated data; raise CurationError with every problem found."""
+    vocab = load_vocabulary()
+    cur = read_curated(Path(data_dir), vocab)
+    emitter = emit_dataset(cur, vocab, base)
+    graphs = Graphs(emitter.ds, cur, [ExcerptUse(*e) for e in emitter.excerpts])
+    problems = list(emitter.problems)
+    if sources_dir is not None:
+        problems += check_excerpts(graphs, sources_dir)
+    if problems:
+        raise CurationError(problems)
+    onto = graphs.dataset.graph(URIRef(ONTOLOGY_IRI))
+    for triple in to_canonical_graph(vocab.graph):
+        onto.add(triple)
+    materialise(graphs.dataset, vocab.graph)
+    return graphs
+
+
+def count_types(ds: Dataset) -> dict[str, int]:
+    onto = URIRef(ONTOLOGY_IRI)
+    subjects: dict[str, set] = {name: set() for name in COUNTED}
+    for s, _p, o, g in ds.quads((None, RDF.type, None, None)):
+        if g is not None and getattr(g, "identifier", g) == onto:
+            continue
+        name = str(o)[len(str(DG)) :] if str(o).startswith(str(DG)) else None
+        if name in subjects:
+            subjects[name].add(s)
+    return {name: len(found) for name, found in subjects.items()}
+
+
+def nquads(ds: Dataset) -> bytes:
+    """Sorted N-Quads: the same facts always give the same bytes."""
+    data = ds.serialize(format="nquads", encoding="utf-8")
+    lines = sorted(set(line for line in data.splitlines() if line.strip()))
+    return b"\n".join(lines) + b"\n"
+
+
+def _validate(graphs: Graphs, progress) -> dict:
+    """SHACL (when the shapes package provides it) then OWL consistency; raise on failure."""
+    report: dict = {"conforms": True, "violations": [], "warnings": []}
+    try:
+        from ..shapes import validation  # written with the shapes; optional until then
+    except ImportError:
+        validation = None
+    if validation is not None and hasattr(validation, "validate_dataset"):
+        progress("Validating with SHACL shapes...")
+        report = validation.validate_dataset(graphs.dataset, graphs.curated)
+        if not report["conforms"]:
+            raise BuildError("SHACL validation failed", report)
+    progress("Checking OWL consistency (HermiT)...")
+    from .reasoning import check_consistency
+
+    union = Graph()
+    for s, p, o, _g in graphs.dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    owl = check_consistency(union)
+    report["owl"] = {
+        "consistent": owl.consistent,
+        "unsatisfiable": owl.unsatisfiable,
+        "explanation": owl.explanation,
+    }
+    if not owl.ok:
+        report["conforms"] = False
+        raise BuildError(owl.text(), report)
+    return report
+
+
+@dataclass
+class BuildResult:
+    build_dir: Path
+    build_id: str
+    version: str
+    triples: int
+    counts: dict[str, int]
+    report: dict
+
+
+def build(
+    data_dir: Path | None = None,
+    instance: Path | None = None,
+    *,
+    sources_dir: Path | None = None,
+    base: str = BASE,
+    validate: bool = True,
+    publish: bool = True,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> BuildResult:
+    """Build the graph from `data_dir` into a new directory under `instance`, then publish it."""
+    data_dir = Path(data_dir or paths.DATA_DIR)
+    instance = Path(instance or paths.instance_dir())
+    progress(f"Reading curated data from {data_dir}...")
+    graphs = load_graphs(data_dir, base=base, sources_dir=sources_dir)
+    report = _validate(graphs, progress) if validate else {"conforms": True, "skipped": True}
+    body = nquads(graphs.dataset)
+    digest = hashlib.sha256(body).hexdigest()
+    version = f"{dist_version('diplograph')}+{digest[:12]}"
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    build_id = f"{stamp}-{digest[:8]}"
+    counts = count_types(graphs.dataset)
+    builds = instance / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
+    try:
+        (tmp / "graph.nq").write_bytes(body)
+        manifest = {
+            "build_id": build_id,
+            "version": version,
+            "base": base,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "triples": body.count(b"\n"),
+            "counts": counts,
+            "sha256": digest,
+            "validation": report,
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        progress(f"Loading {manifest['triples']} quads into the store...")
+        from . import store
+
+        store.load_nquads(tmp / "graph.nq", tmp / "store")
+        final = builds / build_id
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if publish:
+        store.publish(instance, final)
+        progress(f"Published build {build_id}.")
+    return BuildResult(final, build_id, version, manifest["triples"], counts, report)

@@ -1,0 +1,188 @@
+"""Read the curated data folder into records, indexed by id, with line numbers.
+
+This is the first pass of a build: it knows which files exist, which ids are
+defined where, and catches structural mistakes (a duplicate id, a fact defined
+twice, a record without an id) before any RDF is made.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CurationError, Problem
+from .vocab import Vocabulary
+from .yamlsrc import Map, Seq, Str, read_yaml
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ENTITY_FILES = ("people", "organisations", "places", "posts", "topics")
+
+
+@dataclass
+class Record:
+    data: Map
+    file: str
+    kind: str  # source | entity | fact | disagreement
+    source_id: str | None = None
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    @property
+    def line(self) -> int:
+        return self.data.line
+
+    def where(self, key: str | None = None) -> int:
+        if key and key in self.data.key_lines:
+            return self.data.key_lines[key]
+        return self.data.line
+
+
+@dataclass
+class Curated:
+    data_dir: Path
+    records: list[Record] = field(default_factory=list)
+    definitions: dict[str, Record] = field(default_factory=dict)
+    types: dict[str, list[str]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def extensions(self, fact_id: str) -> list[Record]:
+        return [r for r in self.records if r.kind == "fact" and r.id == fact_id]
+
+
+def as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, Seq | list) else [value]
+
+
+def _records(value, rel: str, problems: list[Problem]) -> list[Map]:
+    if value is None:
+        return []
+    if not isinstance(value, Seq):
+        problems.append(Problem(rel, getattr(value, "line", 1), "expected a list of records"))
+        return []
+    out = []
+    for item in value:
+        if not isinstance(item, Map):
+            problems.append(Problem(rel, getattr(item, "line", 1), "each record must be a mapping"))
+        elif "id" not in item:
+            problems.append(Problem(rel, item.line, "missing required field 'id'", "required"))
+        elif not isinstance(item["id"], Str) or not ID_PATTERN.match(item["id"]):
+            problems.append(
+                Problem(
+                    rel,
+                    item.line,
+                    f"id '{item['id']}' must be lower-case words "
+                    "joined by '-' (e.g. scott-bessent)",
+                    "id",
+                )
+            )
+        else:
+            out.append(item)
+    return out
+
+
+def read_curated(data_dir: Path, vocab: Vocabulary) -> Curated:
+    """First pass over data/: every record with its file, kind and line."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise CurationError([Problem(str(data_dir), 0, "data directory not found")])
+    problems: list[Problem] = []
+    cur = Curated(data_dir)
+
+    def rel(path: Path) -> str:
+        return path.relative_to(data_dir).as_posix()
+
+    def load(path: Path):
+        try:
+            return read_yaml(path, rel(path))
+        except CurationError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    sources_path = data_dir / "sources.yaml"
+    if not sources_path.is_file():
+        problems.append(Problem("sources.yaml", 0, "missing: the list of sources", "required"))
+    else:
+        for item in _records(load(sources_path), rel(sources_path), problems):
+            cur.records.append(Record(item, rel(sources_path), "source"))
+    for name in ENTITY_FILES:
+        path = data_dir / "entities" / f"{name}.yaml"
+        if path.is_file():
+            for item in _records(load(path), rel(path), problems):
+                cur.records.append(Record(item, rel(path), "entity"))
+    for path in sorted((data_dir / "entities").glob("*.yaml")):
+        if path.stem not in ENTITY_FILES:
+            problems.append(
+                Problem(
+                    rel(path),
+                    1,
+                    f"unexpected entity file; use one of {', '.join(ENTITY_FILES)}",
+                    "layout",
+                )
+            )
+    for path in sorted((data_dir / "facts").glob("*.yaml")):
+        doc = load(path)
+        if doc is None:
+            continue
+        if not isinstance(doc, Map) or "source" not in doc or "facts" not in doc:
+            problems.append(
+                Problem(
+                    rel(path), 1, "a facts file is a mapping with 'source' and 'facts'", "required"
+                )
+            )
+            continue
+        if path.stem != doc["source"]:
+            problems.append(
+                Problem(
+                    rel(path),
+                    doc.key_lines["source"],
+                    f"file is named {path.stem} but declares source '{doc['source']}'",
+                    "layout",
+                )
+            )
+        for item in _records(doc["facts"], rel(path), problems):
+            cur.records.append(Record(item, rel(path), "fact", str(doc["source"])))
+    dis_path = data_dir / "disagreements.yaml"
+    if dis_path.is_file():
+        for item in _records(load(dis_path), rel(dis_path), problems):
+            cur.records.append(Record(item, rel(dis_path), "disagreement"))
+
+    for record in cur.records:
+        defining = record.kind != "fact" or "type" in record.data or "label" in record.data
+        if not defining:
+            continue
+        if record.id in cur.definitions:
+            first = cur.definitions[record.id]
+            problems.append(
+                Problem(
+                    record.file,
+                    record.line,
+                    f"duplicate id '{record.id}' (already defined at "
+                    f"{first.file}:{first.line}); to add what another source "
+                    "says about a fact, give only its id, excerpt and new fields",
+                    "duplicate-id",
+                )
+            )
+            continue
+        cur.definitions[record.id] = record
+        default = {"source": ["NewsArticle"], "disagreement": ["Disagreement"]}.get(record.kind, [])
+        cur.types[record.id] = [str(t) for t in as_list(record.data.get("type"))] or default
+        if "label" in record.data:
+            cur.labels[record.id] = str(record.data["label"])
+    for record in cur.records:
+        if record.kind == "fact" and record.id not in cur.definitions:
+            problems.append(
+                Problem(
+                    record.file,
+                    record.line,
+                    f"fact '{record.id}' is never defined: one record needs 'type' and 'label'",
+                    "required",
+                )
+            )
+    if problems:
+        raise CurationError(problems)
+    return cur

@@ -1,0 +1,77 @@
+"""Dates at the precision a source gives: a day, an ISO week, a month or a year.
+
+A date becomes a shared node minted from its written form (`id/date/2026-04`),
+carrying a typed literal and the first and last days it may denote, so that
+"April 2026" is never silently turned into 1 April.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from rdflib import Literal, Namespace
+from rdflib.namespace import XSD
+
+TIME = Namespace("http://www.w3.org/2006/time#")
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True)
+class FuzzyDate:
+    text: str
+    literal: Literal
+    precision: object
+    earliest: dt.date
+    latest: dt.date
+
+
+def parse_date(text: str) -> FuzzyDate:
+    """Parse `YYYY-MM-DD`, `YYYY-Www`, `YYYY-MM` or `YYYY`; ValueError names the forms."""
+    text = text.strip()
+    try:
+        if m := _DAY.match(text):
+            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return FuzzyDate(
+                text, Literal(day.isoformat(), datatype=XSD.date), TIME.unitDay, day, day
+            )
+        if m := _WEEK.match(text):
+            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return FuzzyDate(
+                text,
+                Literal(monday.isoformat(), datatype=XSD.date),
+                TIME.unitWeek,
+                monday,
+                monday + dt.timedelta(days=6),
+            )
+        if m := _MONTH.match(text):
+            year, month = int(m[1]), int(m[2])
+            last = calendar.monthrange(year, month)[1]
+            return FuzzyDate(
+                text,
+                Literal(f"{year:04d}-{month:02d}", datatype=XSD.gYearMonth),
+                TIME.unitMonth,
+                dt.date(year, month, 1),
+                dt.date(year, month, last),
+            )
+        if m := _YEAR.match(text):
+            year = int(m[1])
+            return FuzzyDate(
+                text,
+                Literal(f"{year:04d}", datatype=XSD.gYear),
+                TIME.unitYear,
+                dt.date(year, 1, 1),
+                dt.date(year, 12, 31),
+            )
+    except ValueError as exc:
+        raise ValueError(f"'{text}' is not a calendar date: {exc}") from None
+    raise ValueError(
+        f"'{text}' is not a date: write YYYY-MM-DD (day), YYYY-Www (ISO week), "
+        "YYYY-MM (month) or YYYY (year)"
+    )

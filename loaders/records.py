@@ -1,0 +1,265 @@
+"""How each kind of curated record becomes RDF: sources, entities, facts, disagreements."""
+
+from __future__ import annotations
+
+from rdflib import OWL, RDF, SKOS, Literal, URIRef
+
+from ..ontology import BASE, DG
+from .curated import Curated, Record, as_list
+from .emit import SPECIAL, WIKIDATA, Emitter
+from .errors import suggest
+from .vocab import Vocabulary
+from .yamlsrc import Map
+
+STATUS_KIND = {DG.Measure: "measure-status", DG.Commitment: "commitment-status"}
+LABEL_REQUIRED = (DG.Event, DG.Commitment, DG.Measure, DG.Claim)
+
+
+class RecordEmitter(Emitter):
+    def emit(self) -> None:
+        for rec in self.cur.records:
+            if rec.kind == "source":
+                self.source(rec)
+        for rec in self.cur.records:
+            {
+                "source": lambda r: None,
+                "entity": self.entity,
+                "fact": self.fact,
+                "disagreement": self.disagreement,
+            }[rec.kind](rec)
+
+    def types(self, g, rec: Record, subject: URIRef, allowed: tuple[URIRef, ...]) -> list[URIRef]:
+        classes = []
+        for name in self.cur.types.get(rec.id, []):
+            cls = self.vocab.classes.get(name)
+            if cls is None:
+                self.problem(
+                    rec,
+                    "type",
+                    f"unknown type '{name}'{suggest(name, self.vocab.classes)}",
+                    "unknown-type",
+                )
+                continue
+            if not any(cls == a or self.vocab.is_subclass(cls, a) for a in allowed):
+                names = ", ".join(a.split("#")[-1] for a in allowed)
+                self.problem(
+                    rec,
+                    "type",
+                    f"type '{name}' does not belong in this file (expected a kind of {names})",
+                    "wrong-type",
+                )
+                continue
+            g.add((subject, RDF.type, cls))
+            classes.append(cls)
+        if not self.cur.types.get(rec.id):
+            self.problem(rec, None, f"'{rec.id}' has no 'type'", "required")
+        return classes
+
+    def common(self, g, rec: Record, subject: URIRef, skip: set[str] = frozenset()) -> None:
+        for key, value in rec.data.items():
+            if key in SPECIAL or key in skip:
+                continue
+            self.add_property(g, rec, subject, key, value)
+
+    # -- sources ------------------------------------------------------------------
+    def source(self, rec: Record) -> None:
+        g, subject = self.graph_for(rec), self.iri(rec.id)
+        self.types(g, rec, subject, (DG.Source,))
+        self.curated_in(g, rec, subject)
+        for key in ("file", "publisher", "headline", "publication_date"):
+            if key not in rec.data:
+                self.problem(
+                    rec, None, f"source '{rec.id}' is missing required field '{key}'", "required"
+                )
+        if "file" in rec.data:
+            g.add((subject, DG.fileName, Literal(str(rec.data["file"]))))
+        if "publication_date" in rec.data:
+            self.source_dates[rec.id] = str(rec.data["publication_date"])
+        self.common(g, rec, subject)
+        if "label" not in rec.data and "headline" in rec.data:
+            g.add((subject, DG.label, Literal(str(rec.data["headline"]))))
+
+    # -- entities -----------------------------------------------------------------
+    def entity(self, rec: Record) -> None:
+        g, subject = self.graph_for(rec), self.iri(rec.id)
+        allowed = (DG.Agent, DG.Place, DG.Post, DG.Topic)
+        classes = self.types(g, rec, subject, allowed)
+        self.curated_in(g, rec, subject)
+        if "label" not in rec.data:
+            self.problem(rec, None, f"entity '{rec.id}' has no 'label'", "required")
+        if DG.Topic in classes:
+            g.add((subject, RDF.type, SKOS.Concept))
+            g.add((subject, SKOS.inScheme, self.ID["topics"]))
+            topics = self.ds.graph(self.GRAPH["entities"])
+            topics.add((self.ID["topics"], RDF.type, SKOS.ConceptScheme))
+            topics.add((self.ID["topics"], DG.label, Literal("diplograph topics")))
+        for parent in as_list(rec.data.get("broader")):
+            target = self.ref(rec, "broader", parent)
+            if target is not None:
+                g.add((subject, SKOS.broader, target))
+        for qid in as_list(rec.data.get("wikidata")):
+            if not str(qid).startswith("Q") or not str(qid)[1:].isdigit():
+                self.problem(
+                    rec, "wikidata", f"wikidata: '{qid}' is not a QID like Q22686", "datatype"
+                )
+                continue
+            g.add((subject, DG.wikidata, WIKIDATA[str(qid)]))
+            g.add((subject, OWL.sameAs, WIKIDATA[str(qid)]))
+        self.common(g, rec, subject)
+        for position in as_list(rec.data.get("positions")):
+            self.position(rec, subject, position)
+
+    def position(self, rec: Record, person: URIRef, item) -> None:
+        if not isinstance(item, Map) or "post" not in item or "source" not in item:
+            self.problem(
+                rec, "positions", "a position needs 'post', 'source' and 'excerpt'", "required"
+            )
+            return
+        source_id = str(item["source"])
+        if self.ref(rec, "positions", source_id) is None:
+            return
+        post = self.ref(rec, "positions", item["post"])
+        if post is None:
+            return
+        g = self.graph_for(rec, source_id)
+        node = URIRef(f"{person}/position/{item['post']}")
+        sub = Record(item, rec.file, "entity")
+        g.add((node, RDF.type, DG.PositionHolding))
+        g.add((node, DG.holder, person))
+        g.add((node, DG.post, post))
+        g.add((person, DG.holdsPost, post))
+        g.add((node, DG.label, Literal(f"{self.label(rec.id)} as {self.label(str(item['post']))}")))
+        org_id = self.cur.definitions.get(str(item["post"]))
+        if org_id is not None and "post_in" in org_id.data:
+            for org in as_list(org_id.data["post_in"]):
+                if str(org) in self.cur.definitions:
+                    g.add((node, DG.organisation, self.iri(str(org))))
+        self.curated_in(g, sub, node)
+        for key, value in item.items():
+            if key not in ("post", "source", "excerpt", "excerpts"):
+                self.add_property(g, sub, node, key, value)
+        texts = as_list(item.get("excerpt")) + as_list(item.get("excerpts"))
+        self.evidence(g, sub, node, source_id, texts)
+
+    # -- facts --------------------------------------------------------------------
+    def fact(self, rec: Record) -> None:
+        if rec.source_id not in self.cur.definitions:
+            self.problem(
+                rec,
+                None,
+                f"unknown source '{rec.source_id}'{suggest(rec.source_id, self.cur.definitions)}",
+                "unknown-id",
+            )
+            return
+        g, subject = self.graph_for(rec), self.iri(rec.id)
+        defining = self.cur.definitions.get(rec.id) is rec
+        if defining:
+            self.types(g, rec, subject, (DG.Fact,))
+            if "label" not in rec.data and any(self.is_a(rec.id, c) for c in LABEL_REQUIRED):
+                self.problem(rec, None, f"'{rec.id}' has no 'label'", "required")
+            if self.is_a(rec.id, DG.Statement):
+                for key in ("speaker", "text"):
+                    if key not in rec.data:
+                        self.problem(rec, None, f"statement '{rec.id}' has no '{key}'", "required")
+                if "label" not in rec.data and "speaker" in rec.data and "text" in rec.data:
+                    text = str(rec.data["text"])
+                    short = text if len(text) <= 60 else text[:57] + "..."
+                    label = f"{self.label(str(rec.data['speaker']))}: “{short}”"
+                    self.cur.labels[rec.id] = label
+                    g.add((subject, DG.label, Literal(label)))
+        self.curated_in(g, rec, subject)
+        self.common(g, rec, subject)
+        texts = as_list(rec.data.get("excerpt"))
+        self.evidence(g, rec, subject, rec.source_id, texts)
+        for item in as_list(rec.data.get("participants")):
+            self.participant(g, rec, subject, item, texts)
+        if "status" in rec.data:
+            self.status(g, rec, subject, texts)
+
+    def participant(self, g, rec: Record, event: URIRef, item, texts) -> None:
+        data = item if isinstance(item, Map) else Map(agent=item)
+        if "agent" not in data:
+            self.problem(
+                rec, "participants", "a participant needs 'agent' (and optional 'role')", "required"
+            )
+            return
+        agent = self.ref(rec, "participants", data["agent"])
+        if agent is None:
+            return
+        node = URIRef(f"{event}/participation/{data['agent']}")
+        g.add((event, DG.participant, agent))
+        g.add((event, DG.participation, node))
+        g.add((node, RDF.type, DG.Participation))
+        g.add((node, DG.agent, agent))
+        g.add(
+            (node, DG.label, Literal(f"{self.label(str(data['agent']))} in {self.label(rec.id)}"))
+        )
+        for role in as_list(data.get("role")) + as_list(data.get("roles")):
+            term = self.term(rec, "participants", "role", role)
+            if term is not None:
+                g.add((node, DG.role, term))
+        self.evidence(g, rec, node, rec.source_id, texts)
+
+    def status(self, g, rec: Record, subject: URIRef, texts) -> None:
+        value = rec.data["status"]
+        for cls, kind in STATUS_KIND.items():
+            if self.is_a(rec.id, cls):
+                term = self.term(rec, "status", kind, value)
+                if term is not None:
+                    g.add((subject, DG.status, term))
+                return
+        if not self.is_a(rec.id, DG.Event):
+            self.problem(
+                rec,
+                "status",
+                "'status' applies to events, measures and commitments",
+                "unknown-field",
+            )
+            return
+        term = self.term(rec, "status", "event-status", value)
+        if term is None:
+            return
+        node = URIRef(f"{subject}/status/{rec.source_id}")
+        g.add((subject, DG.statusReport, node))
+        g.add((subject, DG.reportedStatus, term))
+        g.add((node, RDF.type, DG.StatusReport))
+        g.add((node, DG.eventStatus, term))
+        g.add((node, DG.statusOf, subject))
+        when = self.source_dates.get(rec.source_id)
+        if when:
+            date = self.date_node(g, self.cur.definitions[rec.source_id], "publication_date", when)
+            if date is not None:
+                g.add((node, DG.asOf, date))
+        publisher = self.cur.definitions[rec.source_id].data.get("publisher")
+        by = self.label(str(publisher)) if publisher else rec.source_id
+        g.add((node, DG.label, Literal(f"{self.label(rec.id)}: {value} (per {by}, {when})")))
+        self.evidence(g, rec, node, rec.source_id, texts)
+
+    # -- disagreements --------------------------------------------------------------
+    def disagreement(self, rec: Record) -> None:
+        g, subject = self.graph_for(rec), self.iri(rec.id)
+        self.types(g, rec, subject, (DG.Disagreement,))
+        self.curated_in(g, rec, subject)
+        if "label" not in rec.data:
+            self.problem(rec, None, f"disagreement '{rec.id}' has no 'label'", "required")
+        if len(as_list(rec.data.get("disputes"))) < 2:
+            self.problem(
+                rec,
+                "disputes",
+                "a disagreement sets at least two facts or claims against each other ('disputes')",
+                "required",
+            )
+        self.common(g, rec, subject)
+        disputed = [
+            str(d) for d in as_list(rec.data.get("disputes")) if str(d) in self.cur.definitions
+        ]
+        for a in disputed:
+            for b in disputed:
+                if a != b:
+                    g.add((self.iri(a), DG.conflictsWith, self.iri(b)))
+
+
+def emit_dataset(cur: Curated, vocab: Vocabulary, base: str = BASE) -> RecordEmitter:
+    emitter = RecordEmitter(cur, vocab, base)
+    emitter.emit()
+    return emitter
