@@ -142,3 +142,23 @@ def check_excerpts_cmd(data_dir, sources_dir) -> None:
         click.echo(str(problem), err=True)
     click.echo(f"{len(graphs.excerpts)} excerpts checked, {len(problems)} not found.")
     sys.exit(1 if problems else 0)
+
+
+@ontology.command("docs")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write HTML here.")
+def ontology_docs(out: str | None) -> None:
+    """Generate the human-readable ontology page (HTML) from the ontology."""
+    from ..ontology.docs import render_ontology_html
+
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>diplograph ontology</title></head><body><main>"
+        + render_ontology_html()
+        + "</main></body></html>\n"
+    )
+    if out:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(page)
+        click.echo(f"Wrote {out}.")
+    else:
+        click.echo(page)

@@ -1,8 +1,16 @@
-"""The diplograph ontology: its namespaces, and a closed Python view of its terms."""
+"""The diplograph ontology: its namespaces, and a closed Python view of its terms.
+
+`DG` is built from the terms the Turtle file declares, with `_fail = True`, so
+a misspelt term in the project's code fails at import time instead of
+silently minting a new IRI.
+"""
 
 from __future__ import annotations
 
-from rdflib import Namespace
+import re
+from pathlib import Path
+
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 BASE = "https://w3id.org/diplograph/"
@@ -10,4 +18,22 @@ ONTOLOGY_IRI = BASE + "def"
 DG_IRI = BASE + "def#"
 ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
-DG = Namespace(DG_IRI)
+ONTOLOGY_FILE = Path(__file__).resolve().parent / "diplograph.ttl"
+
+_DECLARED = re.compile(r"^dg:([A-Za-z][A-Za-z0-9_]*)\s+a\s", re.MULTILINE)
+
+
+def declared_terms(path: Path = ONTOLOGY_FILE) -> list[str]:
+    """Local names of every dg: term the ontology declares (as a subject typed with `a`)."""
+    return sorted(set(_DECLARED.findall(path.read_text(encoding="utf-8"))))
+
+
+DG = type(
+    "DG",
+    (DefinedNamespace,),
+    {
+        "_NS": Namespace(DG_IRI),
+        "_fail": True,
+        "__annotations__": {name: URIRef for name in declared_terms()},
+    },
+)

@@ -1,0 +1,160 @@
+"""A human-readable page of the ontology, generated from the Turtle file.
+
+The web front end serves it as /ontology; `diplograph ontology docs` writes it
+to a file. Generated rather than hand-written, so it can never drift from the
+ontology it documents.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
+
+from . import DG_IRI, ONTOLOGY_FILE, ONTOLOGY_IRI
+
+PREFIXES = {
+    DG_IRI: "dg:",
+    "http://www.w3.org/ns/prov#": "prov:",
+    "https://schema.org/": "schema:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://www.w3.org/2006/time#": "time:",
+    "http://xmlns.com/foaf/0.1/": "foaf:",
+    "http://www.w3.org/ns/org#": "org:",
+    "http://www.w3.org/ns/oa#": "oa:",
+    "http://semanticweb.cs.vu.nl/2009/11/sem/": "sem:",
+    "https://w3id.org/valueflows/ont/vf#": "vf:",
+    "http://purl.org/dc/terms/": "dcterms:",
+    "http://www.w3.org/2001/XMLSchema#": "xsd:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+    "http://qudt.org/vocab/unit/": "unit:",
+}
+
+
+def curie(iri) -> str:
+    text = str(iri)
+    for ns, prefix in PREFIXES.items():
+        if text.startswith(ns):
+            return prefix + text[len(ns) :]
+    return text
+
+
+@dataclass
+class Term:
+    iri: URIRef
+    label: str
+    definition: str
+    kind: str
+
+
+def load(path=ONTOLOGY_FILE) -> Graph:
+    graph = Graph()
+    graph.parse(path, format="turtle")
+    return graph
+
+
+def _terms(graph: Graph, kind: URIRef, name: str) -> list[Term]:
+    out = []
+    for iri in graph.subjects(RDF.type, kind):
+        if isinstance(iri, URIRef) and str(iri).startswith(DG_IRI):
+            out.append(
+                Term(
+                    iri,
+                    str(graph.value(iri, RDFS.label) or ""),
+                    str(graph.value(iri, SKOS.definition) or ""),
+                    name,
+                )
+            )
+    return sorted(out, key=lambda t: str(t.iri))
+
+
+def _link(iri) -> str:
+    text = curie(iri)
+    if str(iri).startswith(DG_IRI):
+        anchor = html.escape(str(iri)[len(DG_IRI) :])
+        return f'<a href="#{anchor}"><code>{html.escape(text)}</code></a>'
+    return f"<code>{html.escape(text)}</code>"
+
+
+def _tree(graph: Graph, root: URIRef, classes: set[URIRef]) -> str:
+    children = sorted(c for c in graph.subjects(RDFS.subClassOf, root) if c in classes)
+    if not children:
+        return ""
+    items = "".join(f"<li>{_link(c)}{_tree(graph, c, classes)}</li>" for c in children)
+    return f"<ul>{items}</ul>"
+
+
+def render_ontology_html(graph: Graph | None = None) -> str:
+    """The ontology as an HTML fragment: metadata, class hierarchy, classes, properties, terms."""
+    graph = graph or load()
+    onto = URIRef(ONTOLOGY_IRI)
+    dct = "http://purl.org/dc/terms/"
+    title = graph.value(onto, URIRef(dct + "title"))
+    description = graph.value(onto, URIRef(dct + "description"))
+    version = graph.value(onto, OWL.versionInfo)
+    classes = _terms(graph, OWL.Class, "class")
+    class_set = {c.iri for c in classes}
+    roots = [
+        c.iri
+        for c in classes
+        if not any(p in class_set for p in graph.objects(c.iri, RDFS.subClassOf))
+    ]
+    properties = (
+        _terms(graph, OWL.ObjectProperty, "object property")
+        + _terms(graph, OWL.DatatypeProperty, "datatype property")
+        + _terms(graph, OWL.AnnotationProperty, "annotation property")
+    )
+    terms = _terms(graph, OWL.NamedIndividual, "controlled term")
+    parts = [
+        f"<header><h1>{html.escape(str(title))}</h1>",
+        f"<p>{html.escape(str(description))}</p>",
+        f"<p>Version {html.escape(str(version))} · namespace <code>{DG_IRI}</code></p></header>",
+        "<nav aria-label='Ontology sections'><a href='#hierarchy'>Class hierarchy</a> · "
+        "<a href='#classes'>Classes</a> · <a href='#properties'>Properties</a> · "
+        "<a href='#terms'>Controlled terms</a></nav>",
+        "<section id='hierarchy'><h2>Class hierarchy</h2><ul>",
+    ]
+    parts += [f"<li>{_link(r)}{_tree(graph, r, class_set)}</li>" for r in sorted(roots)]
+    parts.append("</ul></section><section id='classes'><h2>Classes</h2>")
+    for term in classes:
+        supers = ", ".join(
+            _link(s)
+            for s in sorted(graph.objects(term.iri, RDFS.subClassOf))
+            if isinstance(s, URIRef)
+        )
+        parts.append(_entry(term, f"<dt>Subclass of</dt><dd>{supers or '—'}</dd>"))
+    parts.append("</section><section id='properties'><h2>Properties</h2>")
+    for term in properties:
+        extra = ""
+        for label, pred in (
+            ("Domain", RDFS.domain),
+            ("Range", RDFS.range),
+            ("Subproperty of", RDFS.subPropertyOf),
+        ):
+            values = [_link(v) for v in graph.objects(term.iri, pred) if isinstance(v, URIRef)]
+            if values:
+                extra += f"<dt>{label}</dt><dd>{', '.join(sorted(values))}</dd>"
+        parts.append(_entry(term, extra))
+    parts.append("</section><section id='terms'><h2>Controlled terms</h2>")
+    for term in terms:
+        kind = graph.value(term.iri, URIRef(DG_IRI + "termKind"))
+        notation = graph.value(term.iri, SKOS.notation)
+        parts.append(
+            _entry(
+                term,
+                f"<dt>List</dt><dd>{html.escape(str(kind))}</dd>"
+                f"<dt>Written as</dt><dd><code>{html.escape(str(notation))}</code></dd>",
+            )
+        )
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _entry(term: Term, extra: str) -> str:
+    local = str(term.iri)[len(DG_IRI) :]
+    return (
+        f"<article id='{html.escape(local)}' class='term'><h3>{html.escape(term.label)} "
+        f"<small><code>dg:{html.escape(local)}</code> · {term.kind}</small></h3>"
+        f"<p>{html.escape(term.definition)}</p><dl>{extra}</dl></article>"
+    )
