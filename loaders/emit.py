@@ -71,8 +71,15 @@ class Emitter:
     def iri(self, ident: str) -> URIRef:
         return self.ID[ident]
 
-    def problem(self, rec: Record, key: str | None, message: str, rule: str = "curation"):
-        line = getattr(rec.data.get(key), "line", None) if key else None
+    def problem(
+        self,
+        rec: Record,
+        key: str | None,
+        message: str,
+        rule: str = "curation",
+        line: int | None = None,
+    ):
+        line = line or (getattr(rec.data.get(key), "line", None) if key else None)
         self.problems.append(Problem(rec.file, line or rec.where(key), message, rule))
 
     def graph_for(self, rec: Record, source_id: str | None = None):
@@ -97,6 +104,7 @@ class Emitter:
                 key,
                 f"unknown id '{ident}' in '{key}'{suggest(ident, self.cur.definitions)}",
                 "unknown-id",
+                getattr(value, "line", None),
             )
             return None
         return self.iri(ident)
@@ -135,6 +143,7 @@ class Emitter:
                 key,
                 f"'{value}' is not a {kind}; expected one of: {', '.join(sorted(table))}",
                 "controlled-term",
+                getattr(value, "line", None),
             )
         return found
 

@@ -164,17 +164,20 @@ class RecordEmitter(Emitter):
                 if "label" not in rec.data and "speaker" in rec.data and "text" in rec.data:
                     text = str(rec.data["text"])
                     short = text if len(text) <= 60 else text[:57] + "..."
-                    label = f"{self.label(str(rec.data['speaker']))}: “{short}”"
+                    speakers = " and ".join(
+                        self.label(str(x)) for x in as_list(rec.data["speaker"])
+                    )
+                    label = f"{speakers}: “{short}”"
                     self.cur.labels[rec.id] = label
                     g.add((subject, DG.label, Literal(label)))
         self.curated_in(g, rec, subject)
         self.common(g, rec, subject)
-        texts = as_list(rec.data.get("excerpt"))
+        texts = as_list(rec.data.get("excerpt")) + as_list(rec.data.get("excerpts"))
         self.evidence(g, rec, subject, rec.source_id, texts)
         for item in as_list(rec.data.get("participants")):
             self.participant(g, rec, subject, item, texts)
-        if "status" in rec.data:
-            self.status(g, rec, subject, texts)
+        for value in as_list(rec.data.get("status")):
+            self.status(g, rec, subject, value, texts)
 
     def participant(self, g, rec: Record, event: URIRef, item, texts) -> None:
         data = item if isinstance(item, Map) else Map(agent=item)
@@ -200,8 +203,7 @@ class RecordEmitter(Emitter):
                 g.add((node, DG.role, term))
         self.evidence(g, rec, node, rec.source_id, texts)
 
-    def status(self, g, rec: Record, subject: URIRef, texts) -> None:
-        value = rec.data["status"]
+    def status(self, g, rec: Record, subject: URIRef, value, texts) -> None:
         for cls, kind in STATUS_KIND.items():
             if self.is_a(rec.id, cls):
                 term = self.term(rec, "status", kind, value)
@@ -219,7 +221,7 @@ class RecordEmitter(Emitter):
         term = self.term(rec, "status", "event-status", value)
         if term is None:
             return
-        node = URIRef(f"{subject}/status/{rec.source_id}")
+        node = URIRef(f"{subject}/status/{rec.source_id}/{value}")
         g.add((subject, DG.statusReport, node))
         g.add((subject, DG.reportedStatus, term))
         g.add((node, RDF.type, DG.StatusReport))
