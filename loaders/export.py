@@ -1,0 +1,285 @@
+"""RDF dumps of a build: Turtle, N-Triples, JSON-LD, RDF/XML, TriG and N-Quads.
+
+Everything starts from the build's sorted `graph.nq`, so the same data gives
+the same bytes. Lines are put in serialisation order (by graph for the quad
+formats; the union, deduplicated, for the triple formats) and streamed through
+pyoxigraph's parser into its serialisers, which are fast and keep input order.
+JSON-LD goes through our own compact writer (see `jsonld`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.compare import to_canonical_graph
+
+from ..ontology import BASE, ONTOLOGY_IRI
+from . import paths
+from .jsonld import build_context, prefixes, write_jsonld
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str
+    media_type: str
+    label: str
+    quads: bool  # keeps named graphs
+
+
+# The one table mapping format names, file suffixes and media types.
+FORMATS = {
+    f.name: f
+    for f in [
+        Format("ttl", "ttl", "text/turtle", "Turtle", False),
+        Format("nt", "nt", "application/n-triples", "N-Triples", False),
+        Format("jsonld", "jsonld", "application/ld+json", "JSON-LD", True),
+        Format("rdf", "rdf", "application/rdf+xml", "RDF/XML", False),
+        Format("trig", "trig", "application/trig", "TriG", True),
+        Format("nq", "nq", "application/n-quads", "N-Quads", True),
+    ]
+}
+OX_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+}
+PARTS = ("diplograph", "ontology", "shapes")
+
+
+def split_graph(line: bytes) -> tuple[bytes, bytes]:
+    """(triple, graph) for an N-Quads line; graph is b'' for the default graph.
+
+    The last term is a graph name when it has no quote (a literal always ends
+    in one) and at least three terms precede it.
+    """
+    body = line.rstrip()[:-1].rstrip()
+    head, _, last = body.rpartition(b" ")
+    if b'"' in last or head.count(b" ") < 2:
+        return body, b""
+    return head, last
+
+
+def quad_lines(nq: bytes) -> list[bytes]:
+    return [line for line in nq.split(b"\n") if line.strip() and not line.startswith(b"#")]
+
+
+def ordered_lines(lines: Iterable[bytes], quads: bool) -> Iterator[bytes]:
+    """Lines in serialisation order: N-Quads grouped by graph, or N-Triples of the union.
+
+    Sorted input keeps each triple's lines adjacent, so the union is deduplicated
+    by comparing neighbours, and subjects stay contiguous inside every group.
+    """
+    if quads:
+        groups: dict[bytes, list[bytes]] = {}
+        for line in lines:
+            groups.setdefault(split_graph(line)[1], []).append(line)
+        for key in sorted(groups):
+            yield from groups[key]
+        return
+    previous = None
+    for line in lines:
+        triple = split_graph(line)[0]
+        if triple != previous:
+            yield triple + b" .\n"
+            previous = triple
+
+
+class LineReader(io.RawIOBase):
+    """A binary stream over an iterator of lines, so the parser pulls as it goes."""
+
+    def __init__(self, lines: Iterable[bytes], progress: Progress | None = None):
+        self._lines = iter(lines)
+        self._buffer = b""
+        self._progress = progress
+        self._count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while len(self._buffer) < len(target):
+            chunk = []
+            for line in self._lines:
+                chunk.append(line if line.endswith(b"\n") else line + b"\n")
+                if len(chunk) >= 4096:
+                    break
+            if not chunk:
+                break
+            self._count += len(chunk)
+            if self._progress:
+                self._progress(len(chunk))
+            self._buffer += b"".join(chunk)
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+def serialise(
+    lines: Iterable[bytes],
+    fmt: str,
+    out: IO[bytes],
+    *,
+    base: str = BASE,
+    context: dict | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Write N-Quads `lines` (sorted) to `out` in format `fmt`."""
+    spec = FORMATS[fmt]
+    reader = LineReader(ordered_lines(lines, spec.quads), progress)
+    source_format = ox.RdfFormat.N_QUADS if spec.quads else ox.RdfFormat.N_TRIPLES
+    quads = ox.parse(reader, format=source_format)
+    if fmt == "jsonld":
+        write_jsonld(quads, out, context or build_context(Graph(), base))
+        return
+    if not spec.quads:
+        quads = (q.triple for q in quads)
+    table = prefixes(base) if fmt not in ("nt", "nq") else None
+    ox.serialize(quads, out, OX_FORMATS[fmt], prefixes=table)
+
+
+def ontology_graph(lines: Iterable[bytes]) -> Graph:
+    """The ontology as loaded in the build (its own named graph)."""
+    onto = f"<{ONTOLOGY_IRI}>".encode()
+    body = b"".join(t + b" .\n" for t, g in map(split_graph, lines) if g == onto)
+    return Graph().parse(data=body.decode(), format="nt")
+
+
+def shapes_lines(shapes_dir: Path = paths.SHAPES_DIR) -> list[bytes]:
+    """The SHACL shapes as sorted N-Triples, blank nodes canonically labelled."""
+    graph = Graph()
+    for path in sorted(Path(shapes_dir).glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    if not len(graph):
+        return []
+    data = to_canonical_graph(graph).serialize(format="nt", encoding="utf-8")
+    return sorted(set(quad_lines(data)))
+
+
+def graph_lines(graph: Graph) -> list[bytes]:
+    return sorted(set(quad_lines(graph.serialize(format="nt", encoding="utf-8"))))
+
+
+def part_lines(
+    part: str, lines: list[bytes], manifest: dict, shapes: list[bytes] | None = None
+) -> list[bytes]:
+    """The sorted N-Quads/N-Triples lines of one downloadable part of a build.
+
+    `shapes` saves canonicalising the shapes again (slow) when the caller has them.
+    """
+    from .void import default_files, describe
+
+    shapes = shapes_lines() if shapes is None else shapes
+    if part == "diplograph":
+        description = graph_lines(describe(lines, manifest, default_files(bool(shapes))))
+        graph = f" <{manifest.get('base', BASE)}graph/void>".encode()
+        return sorted(lines + [line[:-2].rstrip() + graph + b" ." for line in description])
+    if part == "ontology":
+        onto = f"<{ONTOLOGY_IRI}>".encode()
+        return [t + b" ." for t, g in map(split_graph, lines) if g == onto]
+    if part == "shapes":
+        return shapes
+    if part == "void":
+        return graph_lines(describe(lines, manifest, default_files(bool(shapes))))
+    raise ValueError(f"unknown part {part!r}")
+
+
+def file_name(part: str, fmt: str) -> str:
+    return f"{part}.{FORMATS[fmt].suffix}"
+
+
+def _atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as out:
+        write(out)
+    os.replace(tmp, path)
+
+
+def write_all(
+    nq_path: Path, out_dir: Path, manifest: dict, *, progress: Progress | None = None
+) -> dict:
+    """Write every part in every format, plus void.ttl and an index.json, into `out_dir`.
+
+    void.ttl is written last because it lists the byte sizes of the others.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    base = manifest.get("base", BASE)
+    lines = quad_lines(Path(nq_path).read_bytes())
+    context = build_context(ontology_graph(lines), base)
+    files = []
+    shapes = shapes_lines()
+    for part in PARTS:
+        selected = part_lines(part, lines, manifest, shapes)
+        if not selected:
+            continue
+        for fmt, spec in FORMATS.items():
+            name = file_name(part, fmt)
+            _atomic_write(
+                out_dir / name,
+                lambda out, s=selected, f=fmt: serialise(
+                    s, f, out, base=base, context=context, progress=progress
+                ),
+            )
+            files.append(_entry(out_dir / name, spec.media_type, part, fmt))
+    (out_dir / "context.jsonld").write_text(context_document(context))
+    files.append(_entry(out_dir / "context.jsonld", "application/ld+json", "context", "jsonld"))
+    from .void import describe
+
+    void = describe(lines, manifest, files=files)
+    _atomic_write(
+        out_dir / "void.ttl",
+        lambda out: serialise(graph_lines(void), "ttl", out, base=base),
+    )
+    files.append(_entry(out_dir / "void.ttl", "text/turtle", "void", "ttl"))
+    index = {"version": manifest.get("version"), "files": files}
+    (out_dir / "index.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
+    return index
+
+
+def context_document(context: dict) -> str:
+    return json.dumps({"@context": context}, indent=2, ensure_ascii=False) + "\n"
+
+
+def _entry(path: Path, media_type: str, part: str, fmt: str) -> dict:
+    data = path.read_bytes()
+    return {
+        "name": path.name,
+        "part": part,
+        "format": fmt,
+        "media_type": media_type,
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+
+
+def export(
+    build_dir: Path,
+    fmt: str,
+    out: IO[bytes],
+    *,
+    part: str = "diplograph",
+    progress: Progress | None = None,
+) -> None:
+    """Serialise one part of a build to a binary stream (the CLI's entry point)."""
+    build_dir = Path(build_dir)
+    manifest = json.loads((build_dir / "manifest.json").read_text())
+    base = manifest.get("base", BASE)
+    lines = quad_lines((build_dir / "graph.nq").read_bytes())
+    context = build_context(ontology_graph(lines), base)
+    selected = part_lines(part, lines, manifest)
+    serialise(selected, fmt, out, base=base, context=context, progress=progress)
