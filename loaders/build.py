@@ -229,6 +229,9 @@ def build(
         from . import store
 
         store.load_nquads(tmp / "graph.nq", tmp / "store")
+        from . import export
+
+        export.write_all(tmp / "graph.nq", tmp / "exports", manifest)
         final = builds / build_id
         os.replace(tmp, final)
     except BaseException:
