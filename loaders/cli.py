@@ -162,3 +162,82 @@ def ontology_docs(out: str | None) -> None:
         click.echo(f"Wrote {out}.")
     else:
         click.echo(page)
+
+
+def _resolve_build(ref: str | None):
+    """A build directory from a path, a build id, or (by default) the published build."""
+    from pathlib import Path
+
+    from . import paths
+
+    instance = paths.instance_dir()
+    if ref is None or ref == "current":
+        path = instance / "current"
+    else:
+        path = Path(ref)
+        if not path.exists():
+            path = instance / "builds" / ref
+    if not (path / "graph.nq").is_file() and not path.is_file():
+        raise click.ClickException(f"no build at {path} (run `diplograph build` first)")
+    return path
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "nt", "jsonld", "rdf", "trig", "nq"]),
+    default="ttl",
+    show_default=True,
+    help="Serialisation; jsonld, trig and nq keep one named graph per source.",
+)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="File (default stdout).")
+@click.option(
+    "--part",
+    type=click.Choice(["diplograph", "ontology", "shapes", "void"]),
+    default="diplograph",
+    show_default=True,
+    help="The data (with its VoID description), the ontology, the shapes, or VoID alone.",
+)
+@click.option("--build", "build_ref", default=None, help="Build directory or id (default current).")
+def export_cmd(fmt, out_path, part, build_ref) -> None:
+    """Write the published build (or another) as RDF, streaming with a progress bar."""
+    import os
+    from pathlib import Path
+
+    from .export import load_part, serialise
+
+    lines, options = load_part(_resolve_build(build_ref), part)
+    with click.progressbar(length=len(lines), label=f"{part}.{fmt}", file=sys.stderr) as bar:
+        if out_path:
+            tmp = Path(out_path).with_name(f".{Path(out_path).name}.tmp")
+            with open(tmp, "wb") as out:
+                serialise(lines, fmt, out, progress=bar.update, **options)
+            os.replace(tmp, out_path)
+        else:
+            serialise(lines, fmt, sys.stdout.buffer, progress=bar.update, **options)
+            sys.stdout.buffer.flush()
+        bar.update(len(lines) - bar.pos)
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "patch"]),
+    default="text",
+    show_default=True,
+    help="text: summary and quads by source; json; patch: RDF Patch to apply OLD -> NEW.",
+)
+@click.option("--summary", is_flag=True, help="Text format: counts only, no quads.")
+def diff_cmd(old, new, fmt, summary) -> None:
+    """List the quads added and removed between two builds (paths, build ids or 'current')."""
+    from .diff import RENDERERS, diff_builds, read_build, render_text
+
+    result = diff_builds(read_build(_resolve_build(old)), read_build(_resolve_build(new)))
+    if fmt == "text":
+        click.echo(render_text(result, quads=not summary), nl=False)
+    else:
+        click.echo(RENDERERS[fmt](result), nl=False)

@@ -267,6 +267,16 @@ def _entry(path: Path, media_type: str, part: str, fmt: str) -> dict:
     }
 
 
+def load_part(build_dir: Path, part: str = "diplograph") -> tuple[list[bytes], dict]:
+    """The sorted lines of one part of a build, and the options `serialise` needs for it."""
+    build_dir = Path(build_dir)
+    manifest = json.loads((build_dir / "manifest.json").read_text())
+    base = manifest.get("base", BASE)
+    lines = quad_lines((build_dir / "graph.nq").read_bytes())
+    context = build_context(ontology_graph(lines), base)
+    return part_lines(part, lines, manifest), {"base": base, "context": context}
+
+
 def export(
     build_dir: Path,
     fmt: str,
@@ -275,11 +285,6 @@ def export(
     part: str = "diplograph",
     progress: Progress | None = None,
 ) -> None:
-    """Serialise one part of a build to a binary stream (the CLI's entry point)."""
-    build_dir = Path(build_dir)
-    manifest = json.loads((build_dir / "manifest.json").read_text())
-    base = manifest.get("base", BASE)
-    lines = quad_lines((build_dir / "graph.nq").read_bytes())
-    context = build_context(ontology_graph(lines), base)
-    selected = part_lines(part, lines, manifest)
-    serialise(selected, fmt, out, base=base, context=context, progress=progress)
+    """Serialise one part of a build to a binary stream."""
+    selected, options = load_part(build_dir, part)
+    serialise(selected, fmt, out, progress=progress, **options)
