@@ -24,7 +24,7 @@ from rdflib.compare import to_canonical_graph
 
 from ..ontology import BASE, ONTOLOGY_IRI
 from . import paths
-from .jsonld import build_context, prefixes, write_jsonld
+from .jsonld import build_context, context_document, prefixes, write_jsonld
 
 Progress = Callable[[int], None]
 
@@ -249,10 +249,6 @@ def write_all(
     index = {"version": manifest.get("version"), "files": files}
     (out_dir / "index.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
     return index
-
-
-def context_document(context: dict) -> str:
-    return json.dumps({"@context": context}, indent=2, ensure_ascii=False) + "\n"
 
 
 def _entry(path: Path, media_type: str, part: str, fmt: str) -> dict:

@@ -77,6 +77,17 @@ def build_context(ontology: Graph, base: str = BASE) -> dict:
     return ctx
 
 
+def context_document(context: dict) -> str:
+    return json.dumps({"@context": context}, indent=2, ensure_ascii=False) + "\n"
+
+
+def project_context() -> str:
+    """The context document for the default base, as committed in ontology/context.jsonld."""
+    from . import paths
+
+    return context_document(build_context(Graph().parse(paths.ONTOLOGY_FILE), BASE))
+
+
 class Compactor:
     """Turns pyoxigraph terms into compact JSON-LD keys and values, with caches."""
 
@@ -198,3 +209,8 @@ def write_jsonld(quads: Iterable, out: IO[bytes], context: dict) -> None:
     flush_node()
     close_graph()
     out.write(b"\n]}\n")
+
+
+# Regenerate the committed file: python -m diplograph.loaders.jsonld > ontology/context.jsonld
+if __name__ == "__main__":
+    print(project_context(), end="")
