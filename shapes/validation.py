@@ -10,7 +10,6 @@ over the same union; every row they return is a violation.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from . import sparql
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DGSH = Namespace("https://w3id.org/diplograph/shapes#")
 SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
-_HEADER = re.compile(r"^#\+?\s*(title|summary|description)\s*:\s*(.*)$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -189,22 +187,18 @@ def _results(results: Graph, locator: Locator) -> list[dict]:
 
 
 def violation_queries(folder: Path | None = None) -> dict[str, dict]:
-    """The data-quality queries: name -> {title, description, text}."""
+    """The data-quality queries: name -> {title, description, text} (catalogue-style header)."""
+    from ..queries.catalogue import split_header
+
     found = {}
     for path in sorted(Path(folder or paths.QUERIES_DIR).glob("*-violation.rq")):
         text = path.read_text(encoding="utf-8")
-        meta = {"title": path.stem, "description": ""}
-        key = None
-        for line in text.splitlines():
-            match = _HEADER.match(line.strip())
-            if match:
-                key = "title" if match[1].lower() in ("title", "summary") else "description"
-                meta[key] = match[2].strip()
-            elif key and re.match(r"^#\+?\s{2,}\S", line):  # an indented continuation
-                meta[key] += " " + line.lstrip("#+").strip()
-            else:
-                key = None
-        found[path.stem] = {**meta, "text": text}
+        header, _body = split_header(text)
+        found[path.stem] = {
+            "title": str(header.get("title") or path.stem),
+            "description": str(header.get("description") or ""),
+            "text": text,
+        }
     return found
 
 
