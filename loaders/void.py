@@ -2,7 +2,7 @@
 
 Counts come from the build's quads (the same numbers SPARQL gives on the
 built graph). Dates come from the data, never the clock: `dct:modified` and
-`dct:issued` are the newest publication date among the sources, so rebuilding
+`dct:issued` are the newest source publication date (its latest possible day), so rebuilding
 the same data gives the same bytes, and a release with a newer article moves
 forward. Byte sizes are only known once the dumps exist: void.ttl has them,
 the description embedded in the dumps does not (it cannot describe itself).
@@ -22,7 +22,8 @@ from ..ontology import BASE, DG_IRI
 from .jsonld import STANDARD_PREFIXES
 
 RDF_TYPE = str(RDF.type)
-PUBLICATION_DATE = DG_IRI + "publicationDate"
+PUBLICATION_DATE = DG_IRI + "publicationDate"  # a dg:TimeDescription, whose
+LATEST = DG_IRI + "latest"  # dg:latest is the last day it allows
 IANA = "https://www.iana.org/assignments/media-types/"
 FORMAT_FEATURES = {
     "ttl": "http://www.w3.org/ns/formats/Turtle",
@@ -48,7 +49,7 @@ class Stats:
         self.properties: Counter = Counter()
         subjects, objects = set(), set()
         typed: dict[str, set] = {}
-        dates = []
+        published, latest = set(), {}
         for q in ox.parse(LineReader(lines), format=ox.RdfFormat.N_QUADS):
             self.triples += 1
             self.graphs[q.graph_name.value if hasattr(q.graph_name, "value") else ""] += 1
@@ -58,8 +59,10 @@ class Stats:
             objects.add(q.object)
             if p == RDF_TYPE and isinstance(q.object, ox.NamedNode):
                 typed.setdefault(q.object.value, set()).add(q.subject)
-            elif p == PUBLICATION_DATE and _is_date(q.object):
-                dates.append(q.object.value[:10])
+            elif p == PUBLICATION_DATE:
+                published.add(q.object)
+            elif p == LATEST and _is_date(q.object):
+                latest[q.subject] = q.object.value[:10]
         self.distinct_subjects = len(subjects)
         self.distinct_objects = len(objects)
         self.entities = sum(
@@ -71,6 +74,7 @@ class Stats:
             for c in EXAMPLE_CLASSES
             if any(isinstance(m, ox.NamedNode) for m in typed.get(DG_IRI + c, ()))
         ]
+        dates = [latest[d] for d in published if d in latest]
         self.modified = max(dates) if dates else None
 
 
