@@ -4,6 +4,13 @@ owlready2 does not read Turtle, so graphs are handed over as N-Triples.
 HermiT only knows the OWL 2 datatype map: literals typed xsd:date, gYear,
 gYearMonth or duration are dropped before reasoning (they cannot make a
 graph inconsistent here: no axiom constrains those values; SHACL checks them).
+
+HermiT says only *that* a graph is inconsistent, and owlready2's Pellet (which
+can explain) needs a newer Java than the build runs on; so when HermiT refuses
+a graph, `owl_explain.explain_inconsistency` names the individuals whose types the
+ontology declares disjoint (through typing, domains, ranges, sub-classes and
+owl:sameAs) and the datatype values a property's range forbids: the causes an
+ontology made of class axioms, domains and ranges can have.
 """
 
 from __future__ import annotations
@@ -58,6 +65,19 @@ def _explain(message: str) -> str:
     return re.sub(r"file:/+\S*tmp\S*", "<graph>", text)
 
 
+def _why(graph: Graph, reasoner_text: str) -> str:
+    from .owl_explain import explain_inconsistency
+
+    found = explain_inconsistency(graph)
+    lines = [reasoner_text] if reasoner_text else ["HermiT found a contradiction."]
+    if found:
+        lines.append("Why:")
+        lines += [f"- {line}" for line in found]
+    else:
+        lines.append("No disjoint types or out-of-range values explain it: look for other axioms.")
+    return "\n".join(lines)
+
+
 def check_consistency(graph: Graph) -> ReasonerReport:
     """Run HermiT over `graph` (ontology plus data) and report what it finds."""
     import owlready2
@@ -71,13 +91,11 @@ def check_consistency(graph: Graph) -> ReasonerReport:
             with world.get_ontology("http://diplograph.invalid/inferences#"):
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
-            return ReasonerReport(
-                False, explanation=_explain(str(exc)) or "HermiT found a contradiction."
-            )
+            return ReasonerReport(False, explanation=_why(graph, _explain(str(exc))))
         except owlready2.base.OwlReadyJavaError as exc:
             msg = str(exc)
             if "inconsistent" in msg.lower():
-                return ReasonerReport(False, explanation=_explain(msg))
+                return ReasonerReport(False, explanation=_why(graph, _explain(msg)))
             raise
         unsat = sorted(
             c.iri for c in world.inconsistent_classes() if c.iri != str(owlready2.Nothing.iri)
