@@ -241,3 +241,52 @@ def diff_cmd(old, new, fmt, summary) -> None:
         click.echo(render_text(result, quads=not summary), nl=False)
     else:
         click.echo(RENDERERS[fmt](result), nl=False)
+
+
+@main.command("validate")
+@click.argument("data_dir", required=False, type=click.Path(file_okay=False))
+@_sources_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines, html for the web front end.",
+)
+@click.option("--no-owl", is_flag=True, help="Skip the OWL consistency check (HermiT).")
+def validate_cmd(data_dir, sources_dir, fmt, no_owl) -> None:
+    """Validate DATA_DIR (SHACL shapes, violation queries, OWL) without building or publishing."""
+    from pathlib import Path
+
+    from ..shapes.validation import validate_dataset
+    from . import paths
+    from .build import load_graphs
+    from .errors import CurationError
+    from .report import render_html, render_json, render_text
+
+    try:
+        graphs = load_graphs(
+            Path(data_dir or paths.DATA_DIR), sources_dir=_resolve_sources(sources_dir)
+        )
+    except CurationError as exc:
+        _fail_with_problems(exc)
+    report = validate_dataset(graphs.dataset, graphs.curated)
+    if not no_owl:
+        from rdflib import Graph
+
+        from .reasoning import check_consistency
+
+        union = Graph()
+        for s, p, o, _g in graphs.dataset.quads((None, None, None, None)):
+            union.add((s, p, o))
+        owl = check_consistency(union)
+        report["owl"] = {
+            "consistent": owl.consistent,
+            "unsatisfiable": owl.unsatisfiable,
+            "explanation": owl.explanation,
+        }
+        report["conforms"] = report["conforms"] and owl.ok
+    render = {"text": render_text, "json": render_json, "html": render_html}[fmt]
+    click.echo(render(report))
+    sys.exit(0 if report["conforms"] else 1)
