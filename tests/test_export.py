@@ -1,0 +1,230 @@
+"""RDF exports: round trips, an independent strict parser, JSON-LD offline, determinism."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from export_builds import make_build
+from pyld import jsonld
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+from diplograph.loaders import export, paths
+from diplograph.loaders.cli import main
+from diplograph.loaders.jsonld import build_context, project_context
+
+VOID_GRAPH = URIRef("https://w3id.org/diplograph/graph/void")
+RAPPER_SYNTAX = {"ttl": "turtle", "nt": "ntriples", "rdf": "rdfxml"}
+RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "trig": "trig", "nq": "nquads"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return make_build(tmp_path_factory.mktemp("export"))
+
+
+@pytest.fixture(scope="module")
+def built_dataset(built):
+    ds = Dataset()
+    ds.parse(built / "graph.nq", format="nquads")
+    return ds
+
+
+def graphs_of(ds: Dataset) -> dict:
+    return {g.identifier: g for g in ds.graphs() if len(g)}
+
+
+def union(ds: Dataset) -> Graph:
+    g = Graph()
+    for s, p, o, _c in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g
+
+
+def refuse_remote(url, options=None):
+    raise AssertionError(f"the JSON-LD processor tried to fetch {url}")
+
+
+def parse_export(path, fmt) -> Dataset:
+    ds = Dataset()
+    if fmt == "jsonld":
+        doc = json.loads(path.read_text())
+        nquads = jsonld.to_rdf(
+            doc, {"format": "application/n-quads", "documentLoader": refuse_remote}
+        )
+        ds.parse(data=nquads, format="nquads")
+    elif FORMATS_KEEP_GRAPHS[fmt]:
+        ds.parse(path, format=RDFLIB_FORMAT[fmt])
+    else:
+        ds.default_graph.parse(path, format=RDFLIB_FORMAT[fmt])
+    return ds
+
+
+FORMATS_KEEP_GRAPHS = {name: spec.quads for name, spec in export.FORMATS.items()}
+
+
+def test_the_build_writes_every_format_of_every_part(built):
+    names = {p.name for p in (built / "exports").iterdir()}
+    for part in ("diplograph", "ontology", "shapes"):
+        for fmt in export.FORMATS:
+            assert f"{part}.{fmt}" in names
+    assert {"void.ttl", "context.jsonld", "index.json"} <= names
+
+
+@pytest.mark.parametrize("fmt", [f for f, spec in export.FORMATS.items() if spec.quads])
+def test_quad_formats_round_trip_with_one_named_graph_per_source(built, built_dataset, fmt):
+    parsed = parse_export(built / "exports" / f"diplograph.{fmt}", fmt)
+    got, want = graphs_of(parsed), graphs_of(built_dataset)
+    assert VOID_GRAPH in got, "the dumps carry the dataset description"
+    del got[VOID_GRAPH]
+    assert set(got) == set(want)
+    assert URIRef("https://w3id.org/diplograph/graph/mini-2025-10-24") in got
+    for name, graph in want.items():
+        assert isomorphic(got[name], graph), name
+
+
+@pytest.mark.parametrize("fmt", [f for f, spec in export.FORMATS.items() if not spec.quads])
+def test_triple_formats_round_trip_to_the_union(built, built_dataset, fmt):
+    parsed = union(parse_export(built / "exports" / f"diplograph.{fmt}", fmt))
+    nq = parse_export(built / "exports" / "diplograph.nq", "nq")
+    expected = union(built_dataset) + nq.graph(VOID_GRAPH)
+    assert isomorphic(parsed, expected)
+
+
+@pytest.mark.parametrize("fmt", list(export.FORMATS))
+def test_ontology_export_round_trips(built, built_dataset, fmt):
+    parsed = union(parse_export(built / "exports" / f"ontology.{fmt}", fmt))
+    onto = built_dataset.graph(URIRef("https://w3id.org/diplograph/def"))
+    assert len(onto) > 500
+    assert isomorphic(parsed, onto)
+
+
+@pytest.mark.parametrize("fmt", list(export.FORMATS))
+def test_shapes_export_round_trips(built, fmt):
+    shapes = Graph()
+    for path in sorted(paths.SHAPES_DIR.glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    assert len(shapes)
+    parsed = union(parse_export(built / "exports" / f"shapes.{fmt}", fmt))
+    assert isomorphic(parsed, shapes)
+
+
+def rapper_count(path, syntax: str) -> int:
+    rapper = shutil.which("rapper")
+    assert rapper, "rapper missing: apt-get install -y raptor2-utils (.ci/setup does)"
+    run = subprocess.run(
+        [rapper, "-i", syntax, "-c", str(path)], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Error" not in run.stderr and "Warning" not in run.stderr, run.stderr
+    return int(run.stderr.rsplit("returned", 1)[1].split()[0])
+
+
+@pytest.mark.parametrize("part", ["diplograph", "ontology", "shapes"])
+@pytest.mark.parametrize("fmt", list(RAPPER_SYNTAX))
+def test_rapper_accepts_every_triple_export(built, part, fmt):
+    path = built / "exports" / f"{part}.{fmt}"
+    count = rapper_count(path, RAPPER_SYNTAX[fmt])
+    assert count == len(union(parse_export(path, fmt)))
+
+
+def test_rapper_accepts_void(built):
+    assert rapper_count(built / "exports" / "void.ttl", "turtle") > 100
+
+
+def test_jsonld_is_compact_with_the_embedded_project_context(built):
+    doc = json.loads((built / "exports" / "diplograph.jsonld").read_text())
+    onto = union(parse_export(built / "exports" / "ontology.nt", "nt"))
+    assert doc["@context"] == build_context(onto)
+    expanded = jsonld.expand(doc, {"documentLoader": refuse_remote})
+    assert expanded
+    graphs = {g["@id"]: g["@graph"] for g in doc["@graph"]}
+    entities = {n["@id"]: n for n in graphs["graph:entities"]}
+    alpha = entities["id:alpha"]
+    assert "Person" in alpha["@type"]
+    assert alpha["label"] == "Alpha"
+    assert alpha["nationality"] == "id:country-a"  # object property: a bare compact IRI
+
+
+def test_committed_context_is_generated_from_the_ontology():
+    committed = (paths.ONTOLOGY_DIR / "context.jsonld").read_text()
+    assert committed == project_context(), "run: python -m diplograph.loaders.jsonld"
+    terms = json.loads(committed)["@context"]
+    assert terms["participant"] == {"@id": "dg:participant", "@type": "@id"}
+    assert terms["Meeting"] == "dg:Meeting"
+
+
+def test_split_graph_tells_graph_names_from_literals():
+    assert export.split_graph(b'<s> <p> "a <b>"^^<dt> .') == (b'<s> <p> "a <b>"^^<dt>', b"")
+    assert export.split_graph(b"<s> <p> <o> .") == (b"<s> <p> <o>", b"")
+    assert export.split_graph(b"<s> <p> <o> <g> .") == (b"<s> <p> <o>", b"<g>")
+    assert export.split_graph(b'<s> <p> "x y" _:g .') == (b'<s> <p> "x y"', b"_:g")
+    assert export.split_graph(b'<s> <p> "x" .') == (b'<s> <p> "x"', b"")
+
+
+def test_triple_order_deduplicates_the_union():
+    lines = [b"<s> <p> <o> <g1> .", b"<s> <p> <o> <g2> .", b"<s> <q> <o> <g1> ."]
+    assert list(export.ordered_lines(lines, quads=False)) == [
+        b"<s> <p> <o> .\n",
+        b"<s> <q> <o> .\n",
+    ]
+
+
+def test_same_data_gives_byte_identical_files(built, tmp_path):
+    """A second build in another process (other hash seed) writes the same bytes."""
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path; "
+        "from export_builds import make_build; make_build(Path(sys.argv[1]))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    tests_dir = str(paths.PACKAGE_ROOT / "tests")
+    subprocess.run([sys.executable, "-c", script, str(tmp_path), tests_dir], check=True, env=env)
+    ours = sorted(p.name for p in (built / "exports").iterdir())
+    assert ours == sorted(p.name for p in (tmp_path / "build" / "exports").iterdir())
+    for name in ours:
+        assert (built / "exports" / name).read_bytes() == (
+            tmp_path / "build" / "exports" / name
+        ).read_bytes(), name
+
+
+def test_base_iri_is_configurable(tmp_path):
+    base = "https://example.org/summits/"
+    build = make_build(tmp_path, base=base)
+    ttl = (build / "exports" / "diplograph.ttl").read_text()
+    assert f"@prefix id: <{base}id/>" in ttl
+    assert "<https://w3id.org/diplograph/id/" not in ttl  # (the ontology comment names it)
+    doc = json.loads((build / "exports" / "diplograph.jsonld").read_text())
+    assert doc["@context"]["id"] == base + "id/"
+    void = Graph().parse(build / "exports" / "void.ttl")
+    assert (URIRef(base + "dataset"), None, None) in void
+
+
+def test_cli_export_matches_the_precomputed_file(built, tmp_path):
+    out = tmp_path / "out.trig"
+    result = CliRunner().invoke(
+        main, ["export", "--format", "trig", "--build", str(built), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (built / "exports" / "diplograph.trig").read_bytes()
+
+
+def test_cli_export_ontology_to_stdout(built):
+    result = CliRunner().invoke(
+        main, ["export", "--format", "nt", "--part", "ontology", "--build", str(built)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == (built / "exports" / "ontology.nt").read_bytes()
+
+
+def test_serialise_reports_progress(built):
+    lines, options = export.load_part(built)
+    seen = []
+    export.serialise(lines, "nq", io.BytesIO(), progress=seen.append, **options)
+    assert sum(seen) == len(lines)
