@@ -7,20 +7,22 @@ under the build's id and rebuilt when a new build is published.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, g
 
+from ..loaders import paths
 from .graphdata import Row, Select
 
 _LOCK = threading.Lock()
+STORE_KEY = "diplograph.store"
 
 
 def _store():
-    from . import STORE_KEY
-
     return current_app.extensions[STORE_KEY]
 
 
@@ -38,16 +40,29 @@ def select() -> Select:
     return g.dg_select
 
 
+def current_build() -> Path:
+    """The published build directory: `<instance>/current` (as the exports blueprint reads it)."""
+    home = current_app.config.get("DIPLOGRAPH_HOME") or current_app.config.get("INSTANCE_DIR")
+    return (Path(home or paths.instance_dir()) / "current").resolve()
+
+
 def build_info() -> dict:
-    """The current build's manifest (id, date, counts, validation report), or {}."""
-    try:
-        return _store().manifest() or {}
-    except Exception:  # noqa: BLE001 - a page should render even with no build
-        return {}
+    """The current build's manifest (id, date, counts, validation report), or {} if none."""
+    manifest = current_build() / "manifest.json"
+    key = str(manifest)
+    cache = current_app.extensions.setdefault("diplograph.manifest", {})
+    if key not in cache:
+        try:
+            cache.clear()
+            cache[key] = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+    return cache[key]
 
 
 def build_key() -> str:
-    return str(build_info().get("build_id") or build_info().get("sha256") or "none")
+    """Changes whenever another build is published (each build has its own directory)."""
+    return str(current_build())
 
 
 def cached(name: str, factory: Callable[[], Any]) -> Any:
@@ -62,3 +77,10 @@ def cached(name: str, factory: Callable[[], Any]) -> Any:
                 entry = (key, factory())
                 cache[name] = entry
     return entry[1]
+
+
+def select_result(sparql: str) -> tuple[list[str], list[Row]]:
+    """Variables and rows of one SELECT (the variables even when no row matches)."""
+    result = _store().query(sparql)
+    names = [v.value for v in result.variables]
+    return names, [{n: solution[n] for n in names} for solution in result]

@@ -334,8 +334,12 @@ class Describer:
         found |= {o.value for o in q.objects(iri, "disputes")}
         found |= {iri}
         disagreements = sorted(d for d in found if "Disagreement" in q.types.get(d, set()))
-        for d in disagreements:
-            q.fetch(self.select, [d])
+        return self.disputes_of(disagreements)
+
+    def disputes_of(self, disagreements: list[str]) -> list[Dispute]:
+        """Each disagreement with its sides: who claims what, on which source's report."""
+        q = self.q
+        q.fetch(self.select, disagreements)
         sides_of = {d: [o.value for o in q.objects(d, "disputes")] for d in disagreements}
         facts = {f for fs in sides_of.values() for f in fs}
         q.fetch(self.select, facts)

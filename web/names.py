@@ -85,6 +85,7 @@ class Entry:
     label: str
     group: str
     names: list[Name] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -1,0 +1,95 @@
+"""The query catalogue in the browser, and the SPARQL editor (YASGUI) on /sparql.
+
+Each catalogue query has its own page: what it answers, a form for its parameters, its
+results as a table with CSV and JSON downloads. The form submits by GET, so the page's
+address is a permalink that reruns the query with the same parameters.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+
+from ..queries import catalogue as cat
+from ..queries import render
+from .context import select_result
+from .graphdata import local_id
+
+bp = Blueprint("catalogue_views", __name__)
+MAX_ROWS = 5000
+
+
+def load() -> dict[str, cat.Query]:
+    return cat.load_catalogue()
+
+
+def cell(term) -> dict:
+    """A table cell: entity IRIs link to their page, other values are shown as text."""
+    if term is None:
+        return {"text": ""}
+    text = render.short(term)
+    if getattr(term, "value", "").startswith(cat.ID_BASE):
+        return {"text": text, "href": f"/id/{local_id(term.value)}"}
+    if type(term).__name__ == "NamedNode":
+        return {"text": text, "title": term.value}
+    return {"text": text}
+
+
+@bp.route("/queries")
+def catalogue():
+    return render_template("catalogue.html", queries=list(load().values()))
+
+
+@bp.route("/queries/<name>")
+def query_page(name: str):
+    try:
+        query = cat.get_query(name)
+    except cat.QueryError:
+        abort(404)
+    given = {p.name: request.args[p.name] for p in query.params if p.name in request.args}
+    wants_run = "run" in request.args or bool(given)
+    fmt = request.args.get("format", "html")
+    result, error = None, None
+    if wants_run or fmt in ("csv", "json"):
+        try:
+            sparql = cat.bind(query, given)
+            variables, rows = select_result(sparql)
+            result = cat.Result(variables, rows[:MAX_ROWS])
+        except cat.QueryError as exc:
+            error = str(exc)
+    if result is not None and fmt == "csv":
+        return Response(
+            render.as_csv(result),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    if result is not None and fmt == "json":
+        return Response(
+            render.as_json(result),
+            mimetype="application/sparql-results+json",
+            headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
+        )
+    params = dict(given, run="1")
+    values = {p.name: given.get(p.name, p.default or p.example or "") for p in query.params}
+    return render_template(
+        "query.html",
+        query=query,
+        values=values,
+        result=result,
+        rows=[[cell(r.get(v)) for v in result.variables] for r in result.rows] if result else [],
+        error=error,
+        permalink=url_for("catalogue_views.query_page", name=name, **params),
+        csv_url=url_for("catalogue_views.query_page", name=name, format="csv", **params),
+        json_url=url_for("catalogue_views.query_page", name=name, format="json", **params),
+    ), (400 if error else 200)
+
+
+@bp.route("/query-editor")
+def editor():
+    examples = []
+    for q in load().values():
+        try:
+            text = cat.bind(q, q.example_params())
+        except cat.QueryError:
+            text = q.sparql
+        examples.append({"name": q.name, "title": q.title, "query": text})
+    return render_template("editor.html", examples=examples)

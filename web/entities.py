@@ -1,0 +1,58 @@
+"""Entity pages at the entity's own path: HTML for people, RDF for machines.
+
+`/id/<id>` serves the page a reader wants, and the same path serves Turtle, JSON-LD,
+N-Triples or RDF/XML by content negotiation or by suffix (`/id/<id>.ttl`), through the
+app's one negotiation table. The HTML advertises its RDF twins with `Link` headers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, render_template, request
+
+from .context import cached, select
+from .describe import Describer
+from .graphdata import entity_iri
+from .sources import SourceIndex
+
+bp = Blueprint("entities", __name__)
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9][a-z0-9.-]*)*$")
+ALTERNATES = [
+    ("text/turtle", ".ttl"),
+    ("application/ld+json", ".jsonld"),
+    ("application/n-triples", ".nt"),
+    ("application/rdf+xml", ".rdf"),
+]
+
+
+def source_index() -> SourceIndex:
+    return cached("sources", lambda: SourceIndex.load(select()))
+
+
+def alternates(entity_id: str) -> list[dict]:
+    return [{"type": t, "href": f"/id/{entity_id}{suffix}"} for t, suffix in ALTERNATES]
+
+
+def link_header(entity_id: str) -> str:
+    links = [f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates(entity_id)]
+    return ", ".join(links)
+
+
+@bp.route("/id/<path:entity_id>")
+def entity(entity_id: str):
+    from . import negotiation
+
+    base, rdf_format = negotiation.split_suffix(entity_id)
+    if not _ID.match(base):
+        abort(404)
+    if rdf_format is None:
+        rdf_format = negotiation.from_accept(request)
+    if rdf_format is not None:
+        return negotiation.rdf_response(entity_iri(base), rdf_format)
+    view = Describer(select(), source_index()).describe(entity_iri(base))
+    if view is None:
+        abort(404)
+    response = render_template("entity.html", view=view, alternates=alternates(base))
+    return response, 200, {"Link": link_header(base), "Vary": "Accept"}

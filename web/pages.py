@@ -1,0 +1,121 @@
+"""The pages around the data: home, sources, disagreements, ontology, validation report."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, abort, render_template
+
+from ..loaders.report import render_html
+from ..ontology.docs import render_ontology_html
+from . import display
+from .context import build_info, cached, select
+from .describe import Describer
+from .entities import source_index
+from .graphdata import GRAPH, Quads, iri, local_id, nodes_of_type, run
+
+bp = Blueprint("pages", __name__)
+
+# What the home page counts, in this order, with the words it uses.
+HOME_COUNTS = [
+    ("Person", "people"),
+    ("Organisation", "organisations"),
+    ("Polity", "countries and polities"),
+    ("Place", "places"),
+    ("Event", "events"),
+    ("Meeting", "meetings"),
+    ("PhoneCall", "phone calls"),
+    ("Commitment", "commitments"),
+    ("Measure", "measures"),
+    ("Statement", "statements"),
+    ("Claim", "claims"),
+    ("Disagreement", "disagreements"),
+    ("Topic", "topics"),
+    ("Source", "sources"),
+    ("Excerpt", "excerpts"),
+]
+
+
+@bp.route("/")
+def home():
+    info = build_info()
+    counts = info.get("counts") or {}
+    shown = [(label, counts.get(cls, 0), cls) for cls, label in HOME_COUNTS if cls in counts]
+    validation = info.get("validation") or {}
+    return render_template(
+        "home.html",
+        info=info,
+        counts=shown,
+        validation=validation,
+        sources=source_index().sources,
+    )
+
+
+@bp.route("/sources")
+def sources():
+    return render_template("sources.html", sources=source_index().sources)
+
+
+def source_facts(source_id: str) -> list[tuple[str, list[dict]]]:
+    """The facts a source's graph supports, grouped by their most specific type."""
+    rows = run(select(), "source-facts", g=[iri(GRAPH + source_id)])
+    excerpts: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        fact, exact = row["fact"].value, row["exact"].value
+        if exact not in excerpts[fact]:
+            excerpts[fact].append(exact)
+    q = Quads()
+    q.fetch_labels(select(), excerpts)
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for fact, texts in excerpts.items():
+        kinds = display.specific_types(q.types.get(fact, set()))
+        kind = display.term_label(kinds[0]) if kinds else "fact"
+        groups[kind].append({"id": local_id(fact), "label": q.label(fact), "excerpts": texts})
+    for facts in groups.values():
+        facts.sort(key=lambda f: f["label"].casefold())
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+@bp.route("/sources/<source_id>")
+def source(source_id: str):
+    found = source_index().by_id.get(source_id)
+    if found is None:
+        abort(404)
+    groups = source_facts(source_id)
+    fact_ids = {f["id"] for _k, facts in groups for f in facts}
+    describer = Describer(select(), source_index())
+    disputes = [
+        d
+        for d in describer.disputes_of(all_disagreements())
+        if any(s.fact.href and s.fact.href[4:] in fact_ids for s in d.sides)
+    ]
+    return render_template(
+        "source.html",
+        source=found,
+        groups=groups,
+        total=len(fact_ids),
+        disputes=disputes,
+    )
+
+
+def all_disagreements() -> list[str]:
+    return cached("disagreements", lambda: nodes_of_type(select(), "Disagreement"))
+
+
+@bp.route("/disagreements")
+def disagreements():
+    disputes = Describer(select(), source_index()).disputes_of(all_disagreements())
+    return render_template("disagreements.html", disputes=disputes)
+
+
+@bp.route("/ontology")
+def ontology():
+    return render_template("ontology.html", body=cached("ontology-html", render_ontology_html))
+
+
+@bp.route("/validation")
+def validation():
+    info = build_info()
+    report = info.get("validation")
+    body = render_html(report) if report else None
+    return render_template("validation.html", info=info, report=report or {}, body=body)
