@@ -50,13 +50,7 @@ FORMATS = {
         Format("nq", "nq", "application/n-quads", "N-Quads", True),
     ]
 }
-OX_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "rdf": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-}
+OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "rdf": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG}
 PARTS = ("diplograph", "ontology", "shapes")
 
 
@@ -85,8 +79,12 @@ def ordered_lines(lines: Iterable[bytes], quads: bool) -> Iterator[bytes]:
     """
     if quads:
         groups: dict[bytes, list[bytes]] = {}
+        current, bucket = None, []
         for line in lines:
-            groups.setdefault(split_graph(line)[1], []).append(line)
+            graph = split_graph(line)[1]
+            if graph != current:  # sorted input: runs of one graph are common
+                current, bucket = graph, groups.setdefault(graph, [])
+            bucket.append(line)
         for key in sorted(groups):
             yield from groups[key]
         return
@@ -103,26 +101,25 @@ class LineReader(io.RawIOBase):
 
     def __init__(self, lines: Iterable[bytes], progress: Progress | None = None):
         self._lines = iter(lines)
-        self._buffer = b""
+        self._buffer = memoryview(b"")
         self._progress = progress
-        self._count = 0
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, target) -> int:
-        while len(self._buffer) < len(target):
-            chunk = []
-            for line in self._lines:
-                chunk.append(line if line.endswith(b"\n") else line + b"\n")
-                if len(chunk) >= 4096:
-                    break
-            if not chunk:
+    def _refill(self) -> None:
+        chunk = []
+        for line in self._lines:
+            chunk.append(line if line.endswith(b"\n") else line + b"\n")
+            if len(chunk) >= 8192:
                 break
-            self._count += len(chunk)
-            if self._progress:
-                self._progress(len(chunk))
-            self._buffer += b"".join(chunk)
+        if chunk and self._progress:
+            self._progress(len(chunk))
+        self._buffer = memoryview(b"".join(chunk))
+
+    def readinto(self, target) -> int:
+        if not len(self._buffer):
+            self._refill()
         size = min(len(target), len(self._buffer))
         target[:size] = self._buffer[:size]
         self._buffer = self._buffer[size:]
@@ -138,18 +135,27 @@ def serialise(
     context: dict | None = None,
     progress: Progress | None = None,
 ) -> None:
-    """Write N-Quads `lines` (sorted) to `out` in format `fmt`."""
+    """Write N-Quads `lines` (sorted) to `out` in format `fmt`.
+
+    N-Triples and N-Quads are line formats, so they are written from the lines
+    directly; the others go through pyoxigraph's parser and serialisers.
+    """
     spec = FORMATS[fmt]
+    if fmt in ("nt", "nq"):
+        ordered = ordered_lines(lines, quads=False) if fmt == "nt" else lines
+        reader = LineReader(ordered, progress)
+        while chunk := reader.read(1 << 20):
+            out.write(chunk)
+        return
     reader = LineReader(ordered_lines(lines, spec.quads), progress)
     source_format = ox.RdfFormat.N_QUADS if spec.quads else ox.RdfFormat.N_TRIPLES
-    quads = ox.parse(reader, format=source_format)
+    quads = ox.parse(reader, format=source_format, lenient=True)  # checked when built
     if fmt == "jsonld":
         write_jsonld(quads, out, context or build_context(Graph(), base))
         return
     if not spec.quads:
         quads = (q.triple for q in quads)
-    table = prefixes(base) if fmt not in ("nt", "nq") else None
-    ox.serialize(quads, out, OX_FORMATS[fmt], prefixes=table)
+    ox.serialize(quads, out, OX_FORMATS[fmt], prefixes=prefixes(base))
 
 
 def ontology_graph(lines: Iterable[bytes]) -> Graph:
