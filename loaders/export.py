@@ -153,8 +153,6 @@ def serialise(
     if fmt == "jsonld":
         write_jsonld(quads, out, context or build_context(Graph(), base))
         return
-    if not spec.quads:
-        quads = (q.triple for q in quads)
     ox.serialize(quads, out, OX_FORMATS[fmt], prefixes=prefixes(base))
 
 
