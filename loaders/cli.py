@@ -290,3 +290,52 @@ def validate_cmd(data_dir, sources_dir, fmt, no_owl) -> None:
     render = {"text": render_text, "json": render_json, "html": render_html}[fmt]
     click.echo(render(report))
     sys.exit(0 if report["conforms"] else 1)
+
+
+@main.command("query")
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value.")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), help="Run any .rq.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="A readable table, SPARQL CSV or SPARQL JSON results.",
+)
+@click.option("--build", "build_ref", default=None, help="Build directory or id (default current).")
+@click.option("--list", "list_only", is_flag=True, help="List the catalogue queries.")
+@click.option("--docs", is_flag=True, help="Print the catalogue's documentation (Markdown).")
+def query_cmd(name, params, path, fmt, build_ref, list_only, docs) -> None:
+    """Run catalogue query NAME (or --file Q.rq) on the published build."""
+    from pathlib import Path
+
+    from ..queries import catalogue as cat
+    from ..queries import render
+
+    if docs:
+        click.echo(render.catalogue_markdown(), nl=False)
+        return
+    if list_only:
+        for q in cat.load_catalogue().values():
+            click.echo(f"{q.name:<32} {q.title}")
+        return
+    if bool(name) == bool(path):
+        raise click.UsageError("give a catalogue query NAME or --file Q.rq (see --list)")
+    try:
+        if path:
+            query = cat.adhoc_query(Path(path).read_text(encoding="utf-8"), Path(path).stem)
+        else:
+            query = cat.get_query(name)
+        sparql = cat.bind(query, cat.parse_params(params))
+    except cat.QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    build_dir = Path(_resolve_build(build_ref))
+    graph = build_dir if build_dir.is_file() else build_dir / "graph.nq"
+    store = cat.merged_store(graph.read_bytes())
+    try:
+        result = cat.execute(store, sparql)
+    except SyntaxError as exc:
+        raise click.ClickException(f"{query.name}: {exc}") from exc
+    click.echo(render.render(result, fmt), nl=False)

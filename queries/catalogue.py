@@ -263,11 +263,36 @@ class Result:
 
 
 def execute(store, sparql: str) -> Result:
-    """Run a SELECT on `store` (a pyoxigraph Store, or anything with a compatible `query`)."""
-    solutions = store.query(sparql, use_default_graph_as_union=True)
+    """Run a SELECT on `store`: the store module's handle, or a raw pyoxigraph Store.
+
+    A raw Store whose default graph holds triples is taken to hold the merge of the named
+    graphs there (a set, as SPARQL defines the merge); otherwise the union of the named
+    graphs is queried, which in pyoxigraph 0.5 repeats a triple once per graph holding it.
+    """
+    if isinstance(store, ox.Store):
+        merged = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
+        solutions = store.query(sparql, use_default_graph_as_union=merged is None)
+    else:
+        solutions = store.query(sparql)
     variables = [v.value for v in solutions.variables]
     rows = [{v: solution[v] for v in variables} for solution in solutions]
     return Result(variables, rows)
+
+
+def merged_store(nquads: bytes) -> ox.Store:
+    """An in-memory store of N-Quads: the named graphs, and their merge as the default graph."""
+    store = ox.Store()
+    store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in store])
+    return store
+
+
+def adhoc_query(text: str, name: str = "query") -> Query:
+    """Any SPARQL file: parsed as a catalogue query when it has a header, else as is."""
+    header, _body = split_header(text)
+    if header:
+        return parse_query(text, name)
+    return Query(name=name, title=name, description="", params=(), sparql=text)
 
 
 def run(store, query: Query | str, params: Mapping[str, object] | None = None) -> Result:

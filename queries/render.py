@@ -90,7 +90,9 @@ and the files disagree. Regenerate it with `diplograph query --docs > docs/queri
 
 Run a query with `diplograph query NAME [--param k=v ...] [--format table|csv|json]`,
 or any SPARQL file with `diplograph query --file Q.rq`. Queries run with the
-default graph as the union of all named graphs (one per source).
+default graph as the merge of all named graphs (one per source; each triple
+once), and `GRAPH ?g` reaches one source's statements. The queries are standard
+SPARQL 1.1 (a test parses each with a second, independent parser).
 
 Parameters are bound as RDF terms, never pasted into the text: each value is
 parsed by its type (`entity`: an id such as `donald-trump`, made into
