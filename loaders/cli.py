@@ -255,7 +255,8 @@ def diff_cmd(old, new, fmt, summary) -> None:
     help="text for people, json for machines, html for the web front end.",
 )
 @click.option("--no-owl", is_flag=True, help="Skip the OWL consistency check (HermiT).")
-def validate_cmd(data_dir, sources_dir, fmt, no_owl) -> None:
+@click.option("--skip-excerpts", is_flag=True, help="Do not check excerpts against the texts.")
+def validate_cmd(data_dir, sources_dir, fmt, no_owl, skip_excerpts) -> None:
     """Validate DATA_DIR (SHACL shapes, violation queries, OWL) without building or publishing."""
     from pathlib import Path
 
@@ -266,9 +267,8 @@ def validate_cmd(data_dir, sources_dir, fmt, no_owl) -> None:
     from .report import render_html, render_json, render_text
 
     try:
-        graphs = load_graphs(
-            Path(data_dir or paths.DATA_DIR), sources_dir=_resolve_sources(sources_dir)
-        )
+        texts = None if skip_excerpts else _resolve_sources(sources_dir)
+        graphs = load_graphs(Path(data_dir or paths.DATA_DIR), sources_dir=texts)
     except CurationError as exc:
         _fail_with_problems(exc)
     report = validate_dataset(graphs.dataset, graphs.curated)

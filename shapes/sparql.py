@@ -42,9 +42,9 @@ def constraints(shapes: Graph) -> list[SparqlConstraint]:
             for p in shapes.objects(node, SH.prefixes)
             for d in shapes.objects(p, SH.declare)
         )
-        messages = [str(m) for m in shapes.objects(node, SH.message)] or [
-            str(m) for m in shapes.objects(shape, SH.message)
-        ]
+        # as pyshacl reports them: the shape's messages, then the constraint's new ones
+        messages = [str(m) for m in shapes.objects(shape, SH.message)]
+        messages += [m for m in map(str, shapes.objects(node, SH.message)) if m not in messages]
         severity = shapes.value(shape, SH.severity) or SH.Violation
         query = prefixes + _THIS.sub("?this", str(shapes.value(node, SH.select)))
         found.append(SparqlConstraint(shape, node, query, messages, severity))
