@@ -96,25 +96,36 @@ class Hit:
 
 
 def score_name(query: Name, name: Name) -> float:
-    """How well `query` matches one name: 1.0 exact, down to 0 (no match)."""
+    """How well `query` matches one name: 1.0 exact, down to 0 (no match).
+
+    A match on the whole name beats a match on one of its words, and among word matches a
+    short name beats a long one, so "Bessent" ranks the person above the statements whose
+    labels merely mention him.
+    """
     if not query.norm:
         return 0.0
-    if query.norm == name.norm or query.compact == name.compact:
+    if query.norm == name.norm:
         return 1.0
+    if query.compact == name.compact:
+        return 0.98
     words = name.norm.split()
-    if name.norm.startswith(query.norm) or any(w.startswith(query.norm) for w in words):
-        return 0.9
+    crowd = 0.01 * min(len(words), 10)
+    if name.norm.startswith(query.norm):
+        return 0.9 - crowd
+    if any(w.startswith(query.norm) for w in words):
+        return 0.85 - crowd
     if len(query.compact) >= 3 and query.compact in name.compact:
-        return 0.75
+        return 0.75 - crowd
     if len(query.sound) >= 3:
-        sounds = {name.sound} | {phonetic(w) for w in words}
-        if query.sound in sounds:
+        if query.sound == name.sound:
             return 0.7
+        if query.sound in {phonetic(w) for w in words}:
+            return 0.65 - crowd
     if len(query.compact) >= 4:
         candidates = [name.compact, *words]
         ratio = max(SequenceMatcher(None, query.compact, c).ratio() for c in candidates)
         if ratio >= 0.8:
-            return 0.6 * ratio
+            return 0.6 * ratio - crowd
     return 0.0
 
 

@@ -12,12 +12,11 @@
 
   var cy = cytoscape({
     container: container,
-    wheelSensitivity: 0.3,
     minZoom: 0.2,
     maxZoom: 3,
     style: [
       { selector: "node", style: {
-        "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 120,
+        "label": "data(label)", "font-size": 10, "text-wrap": "wrap", "text-max-width": 110,
         "text-valign": "bottom", "text-margin-y": 4, "color": "#1d2330",
         "text-background-color": "#ffffff", "text-background-opacity": 0.85,
         "text-background-padding": 2, "width": 22, "height": 22,
@@ -30,8 +29,10 @@
       { selector: "edge", style: {
         "width": 1.5, "line-color": "#aab2c0", "curve-style": "bezier",
         "target-arrow-shape": "triangle", "target-arrow-color": "#aab2c0", "arrow-scale": 0.8,
-        "label": "data(label)", "font-size": 8, "color": "#5a6272", "text-rotation": "autorotate",
-        "text-background-color": "#ffffff", "text-background-opacity": 0.8 } }
+        "font-size": 8, "color": "#5a6272", "text-rotation": "autorotate",
+        "text-background-color": "#ffffff", "text-background-opacity": 0.8 } },
+      // Edge labels only where the reader is looking: they crowd a star of twenty events.
+      { selector: "edge.near, edge:selected", style: { "label": "data(label)", "line-color": "#1f5fa8" } }
     ]
   });
 
@@ -78,8 +79,8 @@
   }
 
   function relayout() {
-    cy.layout({ name: layoutName, animate: false, randomize: false, nodeSeparation: 90,
-      idealEdgeLength: 110, nodeRepulsion: 9000, fit: true, padding: 30 }).run();
+    cy.layout({ name: layoutName, animate: false, randomize: false, nodeSeparation: 110,
+      idealEdgeLength: 150, nodeRepulsion: 20000, fit: true, padding: 30 }).run();
   }
 
   function expand(id) {
@@ -94,10 +95,15 @@
   var initial = JSON.parse(document.getElementById("network-data").textContent);
   merge(initial);
   cy.getElementById(initial.center).addClass("center");
-  cy.layout({ name: layoutName, animate: false, nodeSeparation: 90, idealEdgeLength: 110,
-    nodeRepulsion: 9000, fit: true, padding: 30 }).run();
+  // Two rings around the start, alternating, leave each label room to breathe.
+  var ring = 0;
+  cy.layout({ name: "concentric", animate: false, fit: true, padding: 30, minNodeSpacing: 30,
+    concentric: function (n) { return n.id() === initial.center ? 3 : (ring++ % 2 ? 1 : 2); },
+    levelWidth: function () { return 1; } }).run();
 
   cy.on("tap", "node", function (evt) { expand(evt.target.id()); });
+  cy.on("mouseover", "node", function (evt) { evt.target.connectedEdges().addClass("near"); });
+  cy.on("mouseout", "node", function (evt) { evt.target.connectedEdges().removeClass("near"); });
   cy.on("dbltap", "node", function (evt) { window.location.href = evt.target.data("href"); });
   list.addEventListener("click", function (evt) {
     var button = evt.target.closest("button.expand");

@@ -1,0 +1,52 @@
+"""Catalogue pages: description, parameter form, results table, CSV/JSON, permalink; editor."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from diplograph.queries import catalogue
+
+
+def test_catalogue_lists_every_public_query(client):
+    html = client.get("/queries").get_data(as_text=True)
+    for name in catalogue.load_catalogue():
+        assert f'href="/queries/{name}"' in html
+    assert "-violation" not in html
+
+
+def test_query_page_has_description_form_and_runs_with_parameters(client):
+    html = client.get("/queries/meetings-of-agent").get_data(as_text=True)
+    query = catalogue.get_query("meetings-of-agent")
+    assert query.title in html and "<form" in html
+    for p in query.params:
+        assert f'name="{p.name}"' in html
+    ran = client.get("/queries/meetings-of-agent?agent=xi-jinping&run=1").get_data(as_text=True)
+    assert 'id="row-count"' in ran and "<table" in ran
+    assert 'id="permalink" href="/queries/meetings-of-agent?agent=xi-jinping&amp;run=1"' in ran
+
+
+def test_results_download_as_csv_and_json(client):
+    response = client.get("/queries/cq04-trip-destinations?run=1&format=csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) > 1
+    response = client.get("/queries/cq04-trip-destinations?run=1&format=json")
+    doc = json.loads(response.get_data(as_text=True))
+    assert doc["head"]["vars"] == rows[0]
+    assert len(doc["results"]["bindings"]) == len(rows) - 1
+
+
+def test_bad_parameter_is_refused_with_a_message(client):
+    response = client.get("/queries/meetings-of-agent?agent=Not%20An%20Id")
+    assert response.status_code == 400
+    assert "is not a valid entity" in response.get_data(as_text=True)
+    assert client.get("/queries/no-such-query").status_code == 404
+
+
+def test_editor_offers_the_catalogue_as_examples_and_serves_yasgui_locally(client):
+    html = client.get("/query-editor").get_data(as_text=True)
+    assert 'src="/vendor/yasgui.min.js"' in html
+    examples = json.loads(html.split('id="query-examples">', 1)[1].split("</script>", 1)[0])
+    assert {e["name"] for e in examples} == set(catalogue.load_catalogue())
