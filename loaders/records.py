@@ -73,6 +73,8 @@ class RecordEmitter(Emitter):
                 )
         if "file" in rec.data:
             g.add((subject, DG.fileName, Literal(str(rec.data["file"]))))
+        # The named graph of a source says which source it holds, so GRAPH ?g finds it.
+        g.add((URIRef(str(self.GRAPH[rec.id])), DG.source, subject))
         if "publication_date" in rec.data:
             self.source_dates[rec.id] = str(rec.data["publication_date"])
         self.common(g, rec, subject)
@@ -232,8 +234,8 @@ class RecordEmitter(Emitter):
             date = self.date_node(g, self.cur.definitions[rec.source_id], "publication_date", when)
             if date is not None:
                 g.add((node, DG.asOf, date))
-        publisher = self.cur.definitions[rec.source_id].data.get("publisher")
-        by = self.label(str(publisher)) if publisher else rec.source_id
+        publishers = as_list(self.cur.definitions[rec.source_id].data.get("publisher"))
+        by = " / ".join(self.label(str(p)) for p in publishers) or rec.source_id
         g.add((node, DG.label, Literal(f"{self.label(rec.id)}: {value} (per {by}, {when})")))
         self.evidence(g, rec, node, rec.source_id, texts)
 
