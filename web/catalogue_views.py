@@ -7,10 +7,11 @@ address is a permalink that reruns the query with the same parameters.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
 
 from ..queries import catalogue as cat
 from ..queries import render
+from . import security
 from .context import select_result
 from .graphdata import local_id
 
@@ -92,4 +93,6 @@ def editor():
         except cat.QueryError:
             text = q.sparql
         examples.append({"name": q.name, "title": q.title, "query": text})
-    return render_template("editor.html", examples=examples)
+    response = make_response(render_template("editor.html", examples=examples))
+    response.headers["Content-Security-Policy"] = security.policy((security.YASGUI_RESIZER_STYLE,))
+    return response

@@ -11,20 +11,31 @@ from flask import Blueprint
 
 bp = Blueprint("security", __name__)
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+# YASGUI's results table (column-resizer) injects one fixed <style> element; the editor page
+# allows exactly that stylesheet by its hash rather than all inline styles. If a YASGUI
+# upgrade changes it, the browser test sees the CSP error in the console.
+YASGUI_RESIZER_STYLE = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
+
+
+def policy(style_hashes: tuple[str, ...] = ()) -> str:
+    """The Content-Security-Policy, optionally allowing some inline styles by hash."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            " ".join(["style-src 'self'", *style_hashes]),
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = policy()
 
 
 @bp.after_app_request
