@@ -1,0 +1,132 @@
+"""What every store backend promises: the interface, the result type and the errors.
+
+Views and the CLI program against `Store`; the embedded Oxigraph backend and a later
+remote (SPARQL-over-HTTP) backend both implement it. Nothing here knows about HTTP:
+the web layer maps these errors to status codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+#: Serializer keys a backend understands, by the kind of answer they fit. The web
+#: layer's negotiation table maps media types and file suffixes onto these keys.
+RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+BOOLEAN_FORMATS = ("json", "xml")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+DATASET_FORMATS = ("nquads", "trig")
+
+#: Query forms, as the pre-flight check reports them.
+SELECT, ASK, CONSTRUCT, DESCRIBE = "SELECT", "ASK", "CONSTRUCT", "DESCRIBE"
+
+
+def formats_for(form: str) -> tuple[str, ...]:
+    """The serializer keys that can carry the answer to a query of this form."""
+    if form == SELECT:
+        return RESULT_FORMATS
+    if form == ASK:
+        return BOOLEAN_FORMATS
+    return GRAPH_FORMATS
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What the pre-flight check learnt about a query without running it."""
+
+    text: str
+    form: str
+    prefixes: dict[str, str] = field(default_factory=dict)
+    from_graphs: tuple[str, ...] = ()
+    from_named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A serialized answer: the bytes to send and what the row cap did to them."""
+
+    body: bytes
+    format: str
+    form: str
+    rows: int
+    truncated: bool
+    max_rows: int | None
+
+
+class StoreError(Exception):
+    """Base class: something went wrong on the server side."""
+
+
+class NoBuild(StoreError):
+    """No build has been published yet (run `diplograph build`)."""
+
+
+class QueryRejected(StoreError):
+    """The request is at fault: refuse it before (or instead of) running it."""
+
+
+class QuerySyntaxError(QueryRejected):
+    """The parser's message, with line and column."""
+
+
+class QueryTooLarge(QueryRejected):
+    """The query text exceeds the configured maximum size."""
+
+
+class UpdateRefused(QueryRejected):
+    """The endpoint is read-only."""
+
+
+class ServiceRefused(QueryRejected):
+    """SERVICE would make the server call out to another host."""
+
+
+class UnknownGraph(QueryRejected):
+    """FROM / FROM NAMED names a graph this dataset does not hold (nothing is fetched)."""
+
+
+class QueryTimeout(StoreError):
+    """The query ran past the time limit and its worker was killed."""
+
+
+class StoreBusy(StoreError):
+    """Every worker stayed busy for the whole time limit."""
+
+
+@runtime_checkable
+class Store(Protocol):
+    """The one interface to the graph store."""
+
+    def check(self, sparql: str) -> QueryInfo:
+        """Refuse what must not run (update, SERVICE, oversize); report the query form."""
+
+    def query(self, sparql: str, *, timeout: float | None = None):
+        """A trusted query (pages, catalogue): pyoxigraph solutions, a bool or triples."""
+
+    def execute(
+        self,
+        sparql: str | QueryInfo,
+        *,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+        result_format: str | None = None,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """A public query, serialized and capped; protocol-given graphs replace the merge."""
+
+    def triple_count(self) -> int:
+        """Quads in the published dataset."""
+
+    def named_graphs(self) -> list[str]:
+        """IRIs of the named graphs in the published dataset, sorted."""
+
+    def describe(self, iri: str, result_format: str = "turtle") -> QueryResult:
+        """The resource's description (SPARQL DESCRIBE over the union graph)."""
+
+    def serialize(self, result_format: str, graph: str | None = None) -> bytes:
+        """Export one named graph, or the whole dataset (nquads/trig) or union (triples)."""
+
+    def close(self) -> None:
+        """Release workers and files."""

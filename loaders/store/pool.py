@@ -1,0 +1,121 @@
+"""A small pool of long-lived, killable query workers.
+
+Each request borrows an idle worker, sends it one message and waits on its pipe
+with the time limit; the waiting thread is the watchdog. A worker past the limit
+is SIGKILLed (the only way to stop an Oxigraph query) and replaced, so a runaway
+query costs one worker for the length of the limit and nobody else waits on it.
+Workers are forked from a forkserver that has pyoxigraph preloaded: replacing
+one is cheap, and no worker inherits the web server's threads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+
+from .base import QueryTimeout, StoreBusy, StoreError
+
+_WORKER_MODULE = "diplograph.loaders.store.worker"
+
+
+def _worker_main(conn) -> None:
+    from . import worker
+
+    worker.serve(conn)
+
+
+class _Worker:
+    def __init__(self, ctx):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """Run (operation, path, kwargs) in a worker; kill it if it outlives the timeout."""
+
+    def __init__(self, size: int = 2):
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload([_WORKER_MODULE])
+        self._size = max(1, size)
+        self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._workers: set[_Worker] = set()
+        self._closed = False
+        for _ in range(self._size):
+            self._idle.put(None)  # spawned on first use
+
+    def run(self, operation: str, path: str, kwargs: dict, timeout: float):
+        """The worker's answer, or QueryTimeout/StoreBusy; never blocks past ~2x timeout."""
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise StoreBusy(
+                f"All {self._size} query workers stayed busy for {timeout:g} s; try again."
+            ) from None
+        try:
+            if worker is None:
+                worker = self._spawn()
+            worker.conn.send((operation, path, kwargs))
+            if not worker.conn.poll(timeout):
+                self._retire(worker)
+                worker = None
+                raise QueryTimeout(
+                    f"Query stopped: it ran longer than the {timeout:g} s time limit."
+                )
+            status, value = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            if worker is not None:
+                self._retire(worker)
+                worker = None
+            raise StoreError(
+                f"Query worker died ({type(exc).__name__}); it has been replaced."
+            ) from exc
+        finally:
+            self._idle.put(worker)  # None: the next borrower spawns a fresh worker
+        if status == "error":
+            raise value
+        return value
+
+    def _spawn(self) -> _Worker:
+        if self._closed:
+            raise StoreError("The store has been closed.")
+        worker = _Worker(self._ctx)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            self._workers.discard(worker)
+        worker.kill()
+
+    def pids(self) -> set[int]:
+        with self._lock:
+            return {w.pid for w in self._workers if w.process.is_alive()}
+
+    def close(self) -> None:
+        """Kill every worker; the pool refuses work afterwards."""
+        self._closed = True
+        with self._lock:
+            workers, self._workers = list(self._workers), set()
+        for worker in workers:
+            worker.kill()
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:
+            try:
+                self._idle.get_nowait()
+            except queue.Empty:
+                break
