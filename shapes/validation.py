@@ -5,7 +5,7 @@ named graph, so pyshacl runs without inference over the union of the data
 graphs (the ontology's own triples left out), with the ontology passed only so
 that `sh:targetClass` and `sh:class` also reach sub-classes a partner's graph
 did not materialise. The data-quality queries (`queries/*-violation.rq`) run
-over the same union; every row they return is a violation.
+over the same union (in Oxigraph, for speed); every row they return is a violation.
 """
 
 from __future__ import annotations
@@ -53,12 +53,9 @@ def union_graph(dataset: Dataset) -> Graph:
     """Every named graph but the ontology's, as one graph (facts span several sources)."""
     union = Graph()
     onto = URIRef(ONTOLOGY_IRI)
-    add = union.add
     for ctx in dataset.graphs():
-        if ctx.identifier == onto:
-            continue
-        for triple in ctx:
-            add(triple)
+        if ctx.identifier != onto:
+            union.addN((s, p, o, union) for s, p, o in ctx)
     return union
 
 
@@ -202,18 +199,36 @@ def violation_queries(folder: Path | None = None) -> dict[str, dict]:
     return found
 
 
+def _term(value):
+    """A pyoxigraph term as the rdflib term the locator indexes."""
+    import pyoxigraph as ox
+
+    if isinstance(value, ox.NamedNode):
+        return URIRef(value.value)
+    return None if value is None else Literal(value.value)
+
+
 def run_queries(union: Graph, locator: Locator, folder: Path | None = None):
-    """Run every *-violation.rq; each row becomes a violation naming the query."""
+    """Run every *-violation.rq; each row becomes a violation naming the query.
+
+    They run on an in-memory Oxigraph copy of the union: rdflib's evaluation of
+    their FILTER NOT EXISTS is a hundred times slower at a million triples.
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(union.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
     summary, items = {}, []
     for name, query in violation_queries(folder).items():
-        rows = list(union.query(query["text"], initNs={"dg": DG}))
+        solutions = store.query(query["text"])
+        names = [v.value for v in solutions.variables]
+        rows = [{n: _term(sol[n]) for n in names if sol[n] is not None} for sol in solutions]
         summary[name] = {
             "title": query["title"],
             "description": query["description"],
             "rows": len(rows),
         }
-        for row in rows:
-            values = row.asdict()
+        for values in rows:
             focus = values.get("focus") or next(
                 (v for v in values.values() if isinstance(v, URIRef)), None
             )
