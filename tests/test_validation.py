@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import RDF, Graph
-from test_shapes import CORPUS, MINIMAL, overlay, report_for
+from test_shapes import CORPUS, MINIMAL, expectations, overlay, report_for
 
 from diplograph.loaders.build import BuildError, build, load_graphs
 from diplograph.loaders.cli import main
@@ -194,12 +194,15 @@ def test_a_bad_build_leaves_the_previous_build_in_place_byte_for_byte(tmp_path):
     target_before = current.resolve()
     before = _tree_digest(current.resolve())
     assert before
-    bad = overlay(CORPUS / "invalid" / "held-after-publication.yaml", tmp_path / "bad")
+    example = CORPUS / "invalid" / "held-after-publication.yaml"
+    _conforms, [(shape, _message, where)], _warnings = expectations(example)
     with pytest.raises(BuildError) as caught:
-        build(bad, instance)
-    assert caught.value.report["violations"][0]["where"] == "facts/probe-2025-10-28.yaml:12"
+        build(overlay(example, tmp_path / "bad"), instance)
+    (violation,) = caught.value.report["violations"]
+    assert (violation["shape"], violation["where"]) == (shape, where)
     assert current.resolve() == target_before
     assert _tree_digest(current.resolve()) == before
+    assert [p.name for p in (instance / "builds").iterdir()] == [target_before.name]
 
 
 # -- the real data --------------------------------------------------------------------------
