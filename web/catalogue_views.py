@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, make_response, render_template, re
 from ..queries import catalogue as cat
 from ..queries import render
 from . import security
-from .context import select_result
+from .context import cached, select_result
 from .graphdata import local_id
 
 bp = Blueprint("catalogue_views", __name__)
@@ -20,7 +20,8 @@ MAX_ROWS = 5000
 
 
 def load() -> dict[str, cat.Query]:
-    return cat.load_catalogue()
+    """The catalogue, read once per build (parsing every header costs more than a query)."""
+    return cached("catalogue", cat.load_catalogue)
 
 
 def cell(term) -> dict:

@@ -71,12 +71,16 @@ class Name:
     norm: str
     compact: str
     sound: str
+    words: tuple[str, ...] = ()
+    word_sounds: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, text: str) -> Name:
         norm = normalise(text)
         compact = norm.replace(" ", "")
-        return cls(text, norm, compact, phonetic(compact))
+        words = tuple(norm.split())
+        sounds = frozenset(phonetic(w) for w in words)
+        return cls(text, norm, compact, phonetic(compact), words, sounds)
 
 
 @dataclass
@@ -108,7 +112,7 @@ def score_name(query: Name, name: Name) -> float:
         return 1.0
     if query.compact == name.compact:
         return 0.98
-    words = name.norm.split()
+    words = name.words
     crowd = 0.01 * min(len(words), 10)
     if name.norm.startswith(query.norm):
         return 0.9 - crowd
@@ -119,13 +123,18 @@ def score_name(query: Name, name: Name) -> float:
     if len(query.sound) >= 3:
         if query.sound == name.sound:
             return 0.7
-        if query.sound in {phonetic(w) for w in words}:
+        if query.sound in name.word_sounds:
             return 0.65 - crowd
     if len(query.compact) >= 4:
-        candidates = [name.compact, *words]
-        ratio = max(SequenceMatcher(None, query.compact, c).ratio() for c in candidates)
-        if ratio >= 0.8:
-            return 0.6 * ratio - crowd
+        best = 0.0
+        for candidate in (name.compact, *words):
+            if abs(len(candidate) - len(query.compact)) > len(query.compact) // 4 + 1:
+                continue  # too different in length to reach a 0.8 ratio
+            matcher = SequenceMatcher(None, query.compact, candidate)
+            if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8:
+                best = max(best, matcher.ratio())
+        if best >= 0.8:
+            return 0.6 * best - crowd
     return 0.0
 
 
