@@ -11,6 +11,7 @@ import re
 
 from flask import Blueprint, abort, render_template, request
 
+from . import negotiation
 from .context import cached, select
 from .describe import Describer
 from .graphdata import entity_iri
@@ -19,12 +20,6 @@ from .sources import SourceIndex
 bp = Blueprint("entities", __name__)
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9][a-z0-9.-]*)*$")
-ALTERNATES = [
-    ("text/turtle", ".ttl"),
-    ("application/ld+json", ".jsonld"),
-    ("application/n-triples", ".nt"),
-    ("application/rdf+xml", ".rdf"),
-]
 
 
 def source_index() -> SourceIndex:
@@ -32,7 +27,9 @@ def source_index() -> SourceIndex:
 
 
 def alternates(entity_id: str) -> list[dict]:
-    return [{"type": t, "href": f"/id/{entity_id}{suffix}"} for t, suffix in ALTERNATES]
+    return [
+        {"type": t, "href": f"/id/{entity_id}{suffix}"} for t, suffix in negotiation.alternates()
+    ]
 
 
 def link_header(entity_id: str) -> str:
@@ -42,16 +39,10 @@ def link_header(entity_id: str) -> str:
 
 @bp.route("/id/<path:entity_id>")
 def entity(entity_id: str):
-    try:
-        from . import negotiation
-    except ImportError:  # TEMP until the endpoint's negotiation module lands
-        negotiation = None
-    base, rdf_format = entity_id, None
-    if negotiation is not None:
-        base, rdf_format = negotiation.split_suffix(entity_id)
+    base, rdf_format = negotiation.split_suffix(entity_id)
     if not _ID.match(base):
         abort(404)
-    if rdf_format is None and negotiation is not None:
+    if rdf_format is None:
         rdf_format = negotiation.from_accept(request)
     if rdf_format is not None:
         return negotiation.rdf_response(entity_iri(base), rdf_format)
