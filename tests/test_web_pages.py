@@ -7,8 +7,14 @@ import re
 
 import pyoxigraph as ox
 import pytest
+from page_app import pages_app
 
 from diplograph.web import context
+
+
+@pytest.fixture
+def client():
+    return pages_app().test_client()
 
 
 def text_of(html: str) -> str:
@@ -107,7 +113,8 @@ class TinyStore:
         return self.store.query(sparql, use_default_graph_as_union=True)
 
 
-def test_user_text_is_escaped_everywhere(app, monkeypatch):
+def test_user_text_is_escaped_everywhere(monkeypatch):
+    app = pages_app()
     monkeypatch.setitem(app.extensions, context.STORE_KEY, TinyStore())
     monkeypatch.setitem(app.extensions, "diplograph.pages", {})
     client = app.test_client()

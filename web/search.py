@@ -86,6 +86,7 @@ def search():
     return render_template(
         "search.html",
         query=query,
+        search_query=query,
         groups=groups,
         count=len(hits),
         local_id=local_id,
