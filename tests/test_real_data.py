@@ -109,3 +109,18 @@ def test_no_page_noise_is_curated():
     text = "\n".join(p.read_text(encoding="utf-8") for p in Path(paths.DATA_DIR).rglob("*.yaml"))
     for noise in ("Gate Fun Token", "USDT", "Thao Dien", "Bitcoin slips", "Airdrops"):
         assert noise not in text
+
+
+def test_build_prints_counts_that_reach_the_lower_bounds(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIPLOGRAPH_HOME", str(tmp_path / "instance"))
+    result = CliRunner().invoke(main, ["build", "--sources", str(SOURCES)])
+    assert result.exit_code == 0, result.output
+    printed = {}
+    for line in result.output.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            printed[parts[0]] = int(parts[1])
+    assert set(LOWER_BOUNDS) <= set(printed)
+    for name, bound in LOWER_BOUNDS.items():
+        assert printed[name] >= bound, name
+    assert (tmp_path / "instance" / "current" / "graph.nq").is_file()
