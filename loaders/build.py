@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,6 +59,28 @@ COUNTED = [
     "PositionHolding",
     "Excerpt",
 ]
+
+
+FAULT_ENV = "DIPLOGRAPH_FAULT"
+#: The named points where the crash-safety tests kill a build (tests/test_reliability_crash.py).
+FAULT_POINTS = (
+    "curated-read",
+    "graph-written",
+    "store-loaded",
+    "exports-written",
+    "renamed",
+    "published",
+)
+
+
+def _checkpoint(name: str) -> None:
+    """Fault injection: SIGKILL this process here when DIPLOGRAPH_FAULT names this point.
+
+    A real kill, so no `finally` or cleanup runs: the tests prove that a build dying at
+    any of these points leaves the last good build intact and serving. Inert otherwise.
+    """
+    if os.environ.get(FAULT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class BuildError(Exception):
@@ -202,6 +225,7 @@ def build(
     instance = Path(instance or paths.instance_dir())
     progress(f"Reading curated data from {data_dir}...")
     graphs = load_graphs(data_dir, base=base, sources_dir=sources_dir)
+    _checkpoint("curated-read")
     report = _validate(graphs, progress) if validate else {"conforms": True, "skipped": True}
     body = nquads(graphs.dataset)
     digest = hashlib.sha256(body).hexdigest()
@@ -214,6 +238,7 @@ def build(
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
     try:
         (tmp / "graph.nq").write_bytes(body)
+        _checkpoint("graph-written")
         manifest = {
             "build_id": build_id,
             "version": version,
@@ -229,15 +254,19 @@ def build(
         from . import store
 
         store.load_nquads(tmp / "graph.nq", tmp / "store")
+        _checkpoint("store-loaded")
         from . import export
 
         export.write_all(tmp / "graph.nq", tmp / "exports", manifest)
+        _checkpoint("exports-written")
         final = builds / build_id
         os.replace(tmp, final)
+        _checkpoint("renamed")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if publish:
         store.publish(instance, final)
+        _checkpoint("published")
         progress(f"Published build {build_id}.")
     return BuildResult(final, build_id, version, manifest["triples"], counts, report)

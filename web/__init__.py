@@ -48,8 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import sparql
+    from . import ratelimit, sparql
 
+    ratelimit.init_app(app)
     app.register_blueprint(sparql.bp)
     for bp in _page_blueprints():
         app.register_blueprint(bp)

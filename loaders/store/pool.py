@@ -66,6 +66,9 @@ class WorkerPool:
                 f"All {self._size} query workers stayed busy for {timeout:g} s; try again."
             ) from None
         try:
+            if worker is not None and not worker.process.is_alive():
+                self._retire(worker)  # died while idle (killed, OOM): replace it unseen
+                worker = None
             if worker is None:
                 worker = self._spawn()
             worker.conn.send((operation, path, kwargs))
@@ -80,8 +83,9 @@ class WorkerPool:
             if worker is not None:
                 self._retire(worker)
                 worker = None
-            raise StoreError(
-                f"Query worker died ({type(exc).__name__}); it has been replaced."
+            # Transient, like a busy pool: the next request gets a fresh worker.
+            raise StoreBusy(
+                f"Query worker died ({type(exc).__name__}); it has been replaced: try again."
             ) from exc
         finally:
             self._idle.put(worker)  # None: the next borrower spawns a fresh worker
