@@ -1,8 +1,8 @@
 """The one module that touches the graph store.
 
 Views, the CLI and the build import this facade only; which backend answers is
-decided here. Today that is the embedded on-disk Oxigraph store (`embedded.py`);
-a remote SPARQL-over-HTTP backend would implement the same `Store` protocol.
+decided here: the embedded on-disk Oxigraph store (`embedded.py`, the default), or any
+SPARQL 1.1 store over HTTP (`remote.py`) when a `store_url` is configured.
 """
 
 from __future__ import annotations
@@ -54,8 +54,16 @@ def open_store(
     timeout: float = DEFAULT_TIMEOUT,
     max_rows: int | None = DEFAULT_MAX_ROWS,
     max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES,
+    store_url: str | None = None,
 ) -> Store:
-    """The store serving the published build of instance_dir, with the public limits."""
+    """The store serving the published build of instance_dir (or the version last pushed
+    to the SPARQL store at store_url), with the public limits."""
+    if store_url:
+        from .remote import RemoteStore
+
+        return RemoteStore(
+            store_url, timeout=timeout, max_rows=max_rows, max_query_bytes=max_query_bytes
+        )
     return EmbeddedStore(
         instance_dir,
         workers=workers or default_workers(),
