@@ -52,14 +52,44 @@ def column(result: cat.Result, name: str) -> set[str | None]:
     return {short(v) for v in result.values(name)}
 
 
-@pytest.fixture(scope="module")
-def catalogue_store():
-    """The curated graph in an in-memory Oxigraph store: the named graphs, and their merge.
+@pytest.fixture(
+    scope="module",
+    params=["embedded", pytest.param("virtuoso", marks=[pytest.mark.virtuoso, pytest.mark.slow])],
+)
+def catalogue_store(request, tmp_path_factory):
+    """The curated graph in an in-memory Oxigraph store (the named graphs, and their merge),
+    or pushed to the private Virtuoso and queried through the remote backend.
 
     The merge (each triple once) is the default graph. pyoxigraph 0.5's union-of-named-graphs
     mode repeats a triple once per graph holding it, which multiplies join results.
     """
-    return cat.merged_store(nquads(load_graphs(paths.DATA_DIR).dataset))
+    body = nquads(load_graphs(paths.DATA_DIR).dataset)
+    if request.param == "embedded":
+        return cat.merged_store(body)
+    from virtuoso_support import pushed_store, virtuoso_env
+
+    folder = tmp_path_factory.mktemp("catalogue-push")
+    return pushed_store(virtuoso_env(), "catalogue", body, folder)
+
+
+#: Queries Virtuoso 7.2 answers wrongly or not at all (engine defects, not our client's):
+#: the tests that need them are expected to fail on that backend, strictly, so a fixed
+#: Virtuoso (or a portable rewrite of the query) shows up as an unexpected pass.
+VIRTUOSO_DEFECTS = {
+    "cq01": "Virtuoso 7.2 cannot compile cq01-planned-meetings (SP031 internal error)",
+    "test_cq10": "Virtuoso 7.2 drops the OPTIONAL kind (subClassOf* with NOT EXISTS) in cq10",
+    "test_meetings_of_agent": "Virtuoso 7.2 drops an OPTIONAL whose FILTER uses an outer variable",
+}
+
+
+@pytest.fixture(autouse=True)
+def _virtuoso_defects(request):
+    params = getattr(request.node, "callspec", None)
+    if params is None or params.params.get("catalogue_store") != "virtuoso":
+        return
+    for key, reason in VIRTUOSO_DEFECTS.items():
+        if key in request.node.name:
+            request.node.add_marker(pytest.mark.xfail(strict=True, reason=reason))
 
 
 @pytest.fixture(scope="module")

@@ -61,14 +61,17 @@ class Endpoints:
     graph_store: str | None = None
     user: str | None = None
     password: str | None = None
+    #: The registry graph naming the serving version: one per deployment sharing a store.
+    registry: str = "urn:diplograph:versions"
 
     @classmethod
-    def for_url(cls, url: str, user: str | None = None, password: str | None = None):
+    def for_url(cls, url: str, user=None, password=None, registry: str | None = None):
         """Virtuoso's layout: /sparql (anonymous, read), /sparql-auth, /sparql-graph-crud-auth."""
         base = url.rstrip("/")
+        extra = {"registry": registry} if registry else {}
         if base.endswith("/sparql"):
-            return cls(base, base + "-auth", base + "-graph-crud-auth", user, password)
-        return cls(base, base, None, user, password)
+            return cls(base, base + "-auth", base + "-graph-crud-auth", user, password, **extra)
+        return cls(base, base, None, user, password, **extra)
 
 
 class SparqlHttp:

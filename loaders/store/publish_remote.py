@@ -28,7 +28,6 @@ from .http import Endpoints, SparqlHttp
 from .remote import RemoteStore
 from .versions import (
     LIST_QUERY,
-    REGISTRY,
     Version,
     forget_update,
     graphs_query,
@@ -62,7 +61,12 @@ def push(
 ) -> Pushed:
     """Load build_dir's graph.nq as a new version, check it, switch to it, tidy up."""
     build_dir = Path(build_dir)
-    manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest_file = build_dir / "manifest.json"
+    manifest = (
+        json.loads(manifest_file.read_text(encoding="utf-8"))
+        if manifest_file.is_file()
+        else {"build_id": build_dir.name}
+    )
     http = SparqlHttp(endpoints)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")[:-3] + "Z"
     by_graph, merge = _split(build_dir / "graph.nq")
@@ -71,7 +75,7 @@ def push(
     version = Version(vid, frozenset(by_graph), sum(map(len, by_graph.values())))
     existing = list_versions(http)
     try:
-        http.update(staged_update(version, manifest["build_id"], stamp))
+        http.update(staged_update(version, manifest["build_id"], stamp, endpoints.registry))
         for graph, lines in sorted(by_graph.items()):
             progress(f"Loading {len(lines)} triples into <{version.name(graph)}>...")
             _load(http, version, version.name(graph), lines, chunk)
@@ -82,7 +86,7 @@ def push(
             progress("Running the violation queries on the new version...")
             check_violations(endpoints, version)
         seq = 1 + max((s for _v, s, _t in existing if s is not None), default=0)
-        http.update(switch_update(version, seq))
+        http.update(switch_update(version, seq, endpoints.registry))
     except BaseException as exc:
         progress(f"Push failed ({exc}); dropping version {vid}, the previous one still serves.")
         _drop(http, vid, version.stored_graphs() + [version.merge], quiet=True)
@@ -159,7 +163,7 @@ def check_violations(endpoints: Endpoints, version: Version) -> None:
 
 def list_versions(http: SparqlHttp) -> list[tuple[str, int | None, str]]:
     """(version id, sequence number or None if never switched to, staged time) for each."""
-    answer = http.query(LIST_QUERY, default_graphs=[REGISTRY], timeout=60)
+    answer = http.query(LIST_QUERY, default_graphs=[http.endpoints.registry], timeout=60)
     rows = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
     return [
         (
@@ -180,7 +184,7 @@ def tidy(http: SparqlHttp, *, keep: int = 2, current: str | None = None) -> list
     for vid, _seq, _staged in versions:
         if vid in keep_ids:
             continue
-        answer = http.query(graphs_query(vid), default_graphs=[REGISTRY], timeout=60)
+        answer = http.query(graphs_query(vid), default_graphs=[http.endpoints.registry], timeout=60)
         rows = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
         probe = Version(vid, frozenset(r["g"].value for r in rows))
         _drop(http, vid, probe.stored_graphs() + [probe.merge])
@@ -193,7 +197,7 @@ def _drop(http: SparqlHttp, vid: str, graphs: list[str], quiet: bool = False) ->
     try:
         for start in range(0, len(graphs), 50):
             http.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs[start : start + 50]))
-        http.update(forget_update(vid))
+        http.update(forget_update(vid, http.endpoints.registry))
     except StoreError:
         if not quiet:
             raise

@@ -33,7 +33,7 @@ from .base import (
 )
 from .checks import DEFAULT_MAX_QUERY_BYTES, check_query
 from .http import JSON_RESULTS, NTRIPLES, Endpoints, SparqlHttp
-from .versions import CURRENT_QUERY, REGISTRY, Version, graphs_query, version_id
+from .versions import CURRENT_QUERY, Version, graphs_query, version_id
 from .worker import RDF_FORMATS, RESULT_FORMATS
 
 #: An empty graph named as the only named graph when a query's FROM leaves none: a store's
@@ -211,7 +211,7 @@ class RemoteStore:
 
 def read_current(http: SparqlHttp, known: Version | None, timeout: float = 10.0) -> Version:
     """The registry's serving version; the graph list is re-read only when it changes."""
-    answer = http.query(CURRENT_QUERY, default_graphs=[REGISTRY], timeout=timeout)
+    answer = http.query(CURRENT_QUERY, default_graphs=[http.endpoints.registry], timeout=timeout)
     rows = list(ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON))
     if not rows:
         raise NoBuild("The remote store holds no published version: run `diplograph push`.")
@@ -223,7 +223,8 @@ def read_current(http: SparqlHttp, known: Version | None, timeout: float = 10.0)
 
 
 def read_version(http, vid: str, triples: int, seq: int | None, timeout: float = 10.0) -> Version:
-    answer = http.query(graphs_query(vid), default_graphs=[REGISTRY], timeout=timeout)
+    registry = [http.endpoints.registry]
+    answer = http.query(graphs_query(vid), default_graphs=registry, timeout=timeout)
     graphs = frozenset(
         row["g"].value
         for row in ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)

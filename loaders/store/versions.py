@@ -159,7 +159,7 @@ def _iso_duration(number: str) -> str:
 # -- the registry, in SPARQL ------------------------------------------------------------
 
 
-def staged_update(version: Version, build_id: str, created: str) -> str:
+def staged_update(version: Version, build_id: str, created: str, registry: str = REGISTRY) -> str:
     """Describe a version before loading it, so a failed push can be found and cleaned."""
     v = f"<{version.node}>"
     lines = [
@@ -168,17 +168,17 @@ def staged_update(version: Version, build_id: str, created: str) -> str:
         f"  <{VOCAB}staged> {_lit(created)} .",
     ]
     lines += [f"{v} <{VOCAB}graph> <{g}> ." for g in sorted(version.graphs)]
-    return f"INSERT DATA {{ GRAPH <{REGISTRY}> {{\n" + "\n".join(lines) + "\n} }"
+    return f"INSERT DATA {{ GRAPH <{registry}> {{\n" + "\n".join(lines) + "\n} }"
 
 
-def switch_update(version: Version, seq: int) -> str:
+def switch_update(version: Version, seq: int, registry: str = REGISTRY) -> str:
     """The switch: one triple, so readers see the old number or the new one, never half."""
-    return f"INSERT DATA {{ GRAPH <{REGISTRY}> {{ <{version.node}> <{VOCAB}seq> {int(seq)} }} }}"
+    return f"INSERT DATA {{ GRAPH <{registry}> {{ <{version.node}> <{VOCAB}seq> {int(seq)} }} }}"
 
 
-def forget_update(version_id: str) -> str:
+def forget_update(version_id: str, registry: str = REGISTRY) -> str:
     node = f"<{VERSION_PREFIX}{version_id}>"
-    return f"WITH <{REGISTRY}> DELETE {{ {node} ?p ?o }} WHERE {{ {node} ?p ?o }}"
+    return f"WITH <{registry}> DELETE {{ {node} ?p ?o }} WHERE {{ {node} ?p ?o }}"
 
 
 CURRENT_QUERY = f"""SELECT ?v ?seq ?triples WHERE {{

@@ -1,0 +1,54 @@
+"""The private Virtuoso of `.ci/virtuoso` as a test backend: start it, push a dataset to it.
+
+Each caller pushes into its own registry (`urn:diplograph:versions:test-<name>`), so test
+modules sharing the one server never switch each other's serving version.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from diplograph.loaders.store.http import Endpoints
+from diplograph.loaders.store.publish_remote import push
+from diplograph.loaders.store.remote import RemoteStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def virtuoso_env() -> dict[str, str]:
+    """Start the private server if needed; its URLs and the generated DBA password."""
+
+    def run(*args):
+        return subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+    started = run("bash", ".ci/virtuoso", "start")
+    assert started.returncode == 0, started.stderr
+    env = dict(line.split("=", 1) for line in run("bash", ".ci/virtuoso", "env").stdout.split())
+    env["VIRTUOSO_PASSWORD"] = Path(env["VIRTUOSO_PASSWORD_FILE"]).read_text().strip()
+    return env
+
+
+def endpoints(env: dict[str, str], name: str) -> Endpoints:
+    return Endpoints.for_url(
+        env["VIRTUOSO_SPARQL_URL"],
+        env["VIRTUOSO_USER"],
+        env["VIRTUOSO_PASSWORD"],
+        registry=f"urn:diplograph:versions:test-{name}",
+    )
+
+
+def write_build(folder: Path, body: bytes, build_id: str = "test") -> Path:
+    """A minimal build directory (graph.nq and manifest.json), as `push` reads it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "graph.nq").write_bytes(body)
+    (folder / "manifest.json").write_text(json.dumps({"build_id": build_id}))
+    return folder
+
+
+def pushed_store(env, name: str, body: bytes, folder: Path, **options) -> RemoteStore:
+    """A RemoteStore serving `body` (N-Quads), pushed into registry `name`."""
+    ends = endpoints(env, name)
+    push(write_build(folder, body), ends)
+    return RemoteStore(ends, **options)
