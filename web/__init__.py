@@ -15,6 +15,7 @@ DEFAULTS = {
     "MAX_ROWS": st.DEFAULT_MAX_ROWS,  # row (or triple) cap on public query results
     "MAX_QUERY_BYTES": st.DEFAULT_MAX_QUERY_BYTES,
     "WORKERS": None,  # query worker processes; None: max(2, CPUs)
+    "STORE_URL": None,  # a SPARQL 1.1 store's query URL (see `diplograph push`); None: embedded
 }
 
 
@@ -39,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         timeout=float(app.config["QUERY_TIMEOUT"]),
         max_rows=app.config["MAX_ROWS"] and int(app.config["MAX_ROWS"]),
         max_query_bytes=int(app.config["MAX_QUERY_BYTES"]),
+        store_url=app.config["STORE_URL"],
     )
     app.extensions[STORE_KEY] = store
     atexit.register(store.close)
