@@ -220,6 +220,48 @@ def export_cmd(fmt, out_path, part, build_ref) -> None:
         bar.update(len(lines) - bar.pos)
 
 
+@main.command("push")
+@click.option(
+    "--store",
+    "store_url",
+    required=True,
+    envvar="DIPLOGRAPH_STORE_URL",
+    help="The store's SPARQL query URL (Virtuoso: http://HOST:PORT/sparql; its -auth and "
+    "-graph-crud-auth endpoints take the writes).",
+)
+@click.option("--user", default="dba", show_default=True, envvar="DIPLOGRAPH_STORE_USER")
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False),
+    envvar="DIPLOGRAPH_STORE_PASSWORD_FILE",
+    required=True,
+    help="File holding the write password (never given on the command line).",
+)
+@click.option("--registry", default=None, help="Registry graph IRI: one per deployment.")
+@click.option("--keep", default=2, show_default=True, help="Published versions to keep.")
+@click.option("--build", "build_ref", default=None, help="Build directory or id (default current).")
+def push_cmd(store_url, user, password_file, registry, keep, build_ref) -> None:
+    """Load a build into a remote SPARQL store as a new version, check it, then switch to it."""
+    from pathlib import Path
+
+    from .store.http import Endpoints
+    from .store.publish_remote import PublishError, push
+
+    password = Path(password_file).read_text(encoding="utf-8").strip()
+    ends = Endpoints.for_url(store_url, user, password, registry=registry)
+    build_dir = Path(_resolve_build(build_ref)).resolve()
+    try:
+        result = push(build_dir, ends, keep=keep, progress=lambda m: click.echo(m, err=True))
+    except PublishError as exc:
+        click.echo(str(exc), err=True)
+        click.echo("Nothing switched; the previous version still serves.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Version {result.version.id} (#{result.seq}) serves: {result.version.triples} quads "
+        f"in {len(result.version.graphs)} graphs; dropped {len(result.dropped)} old version(s)."
+    )
+
+
 @main.command("diff")
 @click.argument("old")
 @click.argument("new")

@@ -256,3 +256,20 @@ def test_open_store_selects_the_remote_backend_by_url(tmp_path):
     store = st.open_store(tmp_path, store_url="http://127.0.0.1:9/sparql")
     assert isinstance(store, RemoteStore)
     assert isinstance(st.open_store(tmp_path), st.EmbeddedStore)
+
+
+@pytest.mark.virtuoso
+@pytest.mark.slow
+def test_cli_push_publishes_a_build_and_reports_the_version(env, ends, tmp_path):
+    from click.testing import CliRunner
+
+    from diplograph.loaders.cli import main
+
+    secret = tmp_path / "password"
+    secret.write_text(env["VIRTUOSO_PASSWORD"])
+    build = write_build(tmp_path / "build", dataset(6, "cli"))
+    args = ["push", "--store", ends.query, "--password-file", str(secret)]
+    result = CliRunner().invoke(main, [*args, "--registry", ends.registry, "--build", str(build)])
+    assert result.exit_code == 0, result.output
+    assert "serves: 9 quads in 2 graphs" in result.output
+    assert count(RemoteStore(ends)) == 8
