@@ -1,0 +1,67 @@
+"""Plots of a scale benchmark's results: build time by stage, and peak memory, against size.
+
+.venv/bin/python bench/plots.py bench/results/scale.json docs/img
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display
+import matplotlib.pyplot as plt  # noqa: E402
+
+STAGES = ["read+emit", "shacl", "owl", "store+exports"]
+
+
+def plot(results: dict, out_dir: Path) -> list[Path]:
+    sizes = sorted(results["sizes"], key=lambda s: s["triples"])
+    triples = [s["triples"] for s in sizes]
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for stage in STAGES:
+        ax.plot(triples, [s["build"]["stages"].get(stage, 0) for s in sizes], "o-", label=stage)
+    ax.plot(triples, [s["build"]["total"] for s in sizes], "k^-", label="whole build")
+    ax.plot(
+        triples,
+        [s["queries"]["oxigraph_total"] for s in sizes],
+        "s--",
+        label="catalogue (Oxigraph)",
+    )
+    ax.plot(
+        triples, [s["queries"]["rdflib_total"] for s in sizes], "s:", label="catalogue (rdflib)"
+    )
+    ax.set(xscale="log", yscale="log", xlabel="quads", ylabel="seconds", title="Time against size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    time_png = out_dir / "bench-time.png"
+    fig.tight_layout()
+    fig.savefig(time_png, dpi=110)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.plot(triples, [s["peak_rss_build_mb"] for s in sizes], "o-", label="build (peak RSS)")
+    ax.plot(triples, [s["peak_rss_mb"] for s in sizes], "s--", label="whole run incl. baselines")
+    ax.axhline(2048, color="red", lw=0.8, label="target: 2 GB for the build")
+    ax.set(xscale="log", xlabel="quads", ylabel="MB", title="Peak memory against size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    memory_png = out_dir / "bench-memory.png"
+    fig.tight_layout()
+    fig.savefig(memory_png, dpi=110)
+    plt.close(fig)
+    return [time_png, memory_png]
+
+
+def main() -> None:
+    results = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    for path in plot(results, Path(sys.argv[2])):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

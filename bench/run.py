@@ -1,0 +1,245 @@
+"""Scale benchmark: the real pipeline and the query catalogue at 1k, 10k and 100k facts.
+
+For each size, in a child process of its own (so peak memory is that size's alone):
+generate synthetic curated YAML (bench/synth.py), run the real build (read, emit,
+materialise, SHACL, OWL, sorted N-Quads, store load, every export, publish), time each
+export's serialisation, then run the catalogue in-process and over HTTP. Baselines run in
+the same session: plain pyshacl for validation, rdflib's SPARQL engine for the queries,
+Virtuoso over HTTP for the same queries on the same data.
+
+    .venv/bin/python bench/run.py --sizes 1000 10000 100000 --out bench/results/scale.json
+    .venv/bin/python bench/plots.py bench/results/scale.json docs/img
+
+Medians with min and max over --repeat runs; numbers from a shared machine are noisy,
+so compare the ratios, which are measured side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+
+def stats(samples: list[float]) -> dict:
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples)}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# -- one size, in its own process ---------------------------------------------------------
+
+
+def build_stages(data_dir: Path, instance: Path) -> dict:
+    """Time the real build, stage by stage, from the progress messages that start each stage."""
+    from diplograph.loaders import build as b
+
+    names = {"Reading": "read+emit", "Validating": "shacl", "Checking": "owl"}
+    marks = [("start", time.perf_counter())]
+    result = b.build(data_dir, instance, progress=lambda m: marks.append((m, time.perf_counter())))
+    marks.append(("end", time.perf_counter()))
+    stages: dict[str, float] = {}
+    for (message, at), (_next, until) in zip(marks, marks[1:], strict=False):
+        stage = next((v for k, v in names.items() if message.startswith(k)), None)
+        if message.startswith("Loading"):
+            stage = "store+exports"
+        if stage is None and message != "start":
+            stage = "nquads"  # after OWL, before loading: sorted N-Quads
+        if stage:
+            stages[stage] = stages.get(stage, 0.0) + until - at
+    return {"total": marks[-1][1] - marks[0][1], "stages": stages, "triples": result.triples}
+
+
+def serialisation(build_dir: Path, repeat: int) -> dict:
+    from io import BytesIO
+
+    from diplograph.loaders.export import load_part, serialise
+
+    lines, options = load_part(build_dir, "diplograph")
+    out = {}
+    for fmt in ("nq", "nt", "trig", "ttl", "jsonld", "rdf"):
+        samples = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            serialise(lines, fmt, BytesIO(), **options)
+            samples.append(time.perf_counter() - t)
+        out[fmt] = stats(samples)
+    return out
+
+
+def validation_vs_pyshacl(data_dir: Path, budget: float) -> dict:
+    """The build's validator against plain pyshacl (every shape to pyshacl), same results."""
+    from diplograph.loaders.build import load_graphs
+    from diplograph.shapes.validation import validate_dataset
+
+    graphs = load_graphs(data_dir)
+    t = time.perf_counter()
+    fast = validate_dataset(graphs.dataset, graphs.curated)
+    fast_s = time.perf_counter() - t
+    out = {"fast": fast_s, "pyshacl": None, "same_results": None}
+    try:
+        with deadline(budget):
+            t = time.perf_counter()
+            plain = validate_dataset(graphs.dataset, graphs.curated, engine="pyshacl")
+            out["pyshacl"] = time.perf_counter() - t
+            out["same_results"] = _report_key(plain) == _report_key(fast)
+    except TimeoutError:
+        out["pyshacl_over"] = budget
+    return out
+
+
+def _report_key(report: dict):
+    return sorted(
+        (i["shape"], i["focus"] or "", i["message"])
+        for i in report["violations"] + report["warnings"]
+    )
+
+
+class deadline:
+    """Interrupt pure-Python work (rdflib, pyshacl) after `seconds` with TimeoutError."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def __enter__(self):
+        def fire(*_):
+            raise TimeoutError
+
+        self.old = signal.signal(signal.SIGALRM, fire)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.old)
+        return False
+
+
+def catalogue_texts() -> dict[str, str]:
+    from diplograph.queries import catalogue as cat
+
+    return {n: cat.bind(q, q.example_params()) for n, q in cat.load_catalogue().items()}
+
+
+def queries_in_process(nq: Path, repeat: int, budget: float) -> dict:
+    """Each catalogue query on the merged Oxigraph store, and on rdflib's engine."""
+    import rdflib
+
+    from diplograph.queries import catalogue as cat
+
+    texts = catalogue_texts()
+    store = cat.merged_store(nq.read_bytes())
+    ox_times = {}
+    for name, text in texts.items():
+        samples = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            cat.execute(store, text)
+            samples.append(time.perf_counter() - t)
+        ox_times[name] = statistics.median(samples)
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(nq, format="nquads")
+    rdf_times, over, failed = {}, [], {}
+    per_query = budget / max(1, len(texts))
+    for name, text in texts.items():
+        try:
+            with deadline(per_query):
+                t = time.perf_counter()
+                list(ds.query(text))
+                rdf_times[name] = time.perf_counter() - t
+        except TimeoutError:
+            rdf_times[name], over = per_query, over + [name]  # a lower bound
+        except Exception as exc:  # rdflib cannot run it: left out of both totals
+            failed[name] = f"{type(exc).__name__}: {exc}"[:200]
+    ox_total = sum(v for n, v in ox_times.items() if n in rdf_times)
+    rdf_total = sum(rdf_times.values())
+    return {
+        "oxigraph_total": ox_total,
+        "rdflib_total": rdf_total,
+        "rdflib_over_budget": over,
+        "rdflib_failed": failed,
+        "ratio": rdf_total / ox_total,
+        "per_query": {n: [ox_times[n], rdf_times.get(n)] for n in texts},
+    }
+
+
+def run_one(facts: int, seed: int, repeat: int, args) -> dict:
+    import synth
+
+    from diplograph.loaders.store import current_build
+
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{facts}-"))
+    data = work / "data"
+    t = time.perf_counter()
+    copies = synth.generate(data, facts, seed)
+    out = {"facts": facts, "copies": copies, "generate": time.perf_counter() - t}
+    log(f"{facts} facts: building")
+    out["build"] = build_stages(data, work / "instance")
+    build_dir = current_build(work / "instance")
+    out["triples"] = out["build"]["triples"]
+    out["peak_rss_build_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    log(f"{facts} facts: {out['triples']} quads; serialising")
+    out["serialise"] = serialisation(build_dir, repeat)
+    log(f"{facts} facts: validation vs pyshacl")
+    out["validation"] = validation_vs_pyshacl(data, args.pyshacl_budget)
+    log(f"{facts} facts: queries in-process")
+    out["queries"] = queries_in_process(build_dir / "graph.nq", repeat, args.rdflib_budget)
+    log(f"{facts} facts: over HTTP")
+    import http_bench
+
+    out["http"] = http_bench.run(work / "instance", build_dir, args.http_seconds, args.virtuoso)
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+# -- the session -------------------------------------------------------------------------
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "scale.json")
+    parser.add_argument("--pyshacl-budget", type=float, default=600.0)
+    parser.add_argument("--rdflib-budget", type=float, default=600.0)
+    parser.add_argument("--http-seconds", type=float, default=10.0)
+    parser.add_argument("--no-virtuoso", dest="virtuoso", action="store_false")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one is not None:
+        print(json.dumps(run_one(args.one, args.seed, args.repeat, args)))
+        return
+    results = {"command": " ".join(["bench/run.py", *sys.argv[1:]]), "cpus": os.cpu_count()}
+    results["sizes"] = []
+    for facts in args.sizes:
+        argv_one = [a for a in (argv or sys.argv[1:])]
+        child = subprocess.run(
+            [sys.executable, __file__, *argv_one, "--one", str(facts)],
+            capture_output=True,
+            text=True,
+        )
+        sys.stderr.write(child.stderr[-4000:])
+        if child.returncode != 0:
+            log(f"{facts} facts: failed (exit {child.returncode})")
+            continue
+        results["sizes"].append(json.loads(child.stdout.strip().splitlines()[-1]))
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2, sort_keys=True))
+        log(f"{facts} facts: done; results in {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""The benchmark code runs, at the smallest size: generator, pipeline, baselines, HTTP, plots.
+
+No timing is asserted here (speed is measured by bench/run.py and reported in
+docs/benchmarks.md); these tests keep the benchmark working.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+import plots  # noqa: E402
+import run  # noqa: E402
+import synth  # noqa: E402
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.yaml"))}
+
+
+def test_synthetic_data_is_deterministic_and_scales_by_copies(tmp_path):
+    assert synth.copies_for(1_000) == 1 and synth.copies_for(100_000) == 83
+    synth.generate(tmp_path / "a", 2_500, seed=7)
+    synth.generate(tmp_path / "b", 2_500, seed=7)
+    synth.generate(tmp_path / "c", 2_500, seed=8)
+    a, b, c = _tree(tmp_path / "a"), _tree(tmp_path / "b"), _tree(tmp_path / "c")
+    assert a == b and a != c
+    assert "facts/kedglobal-2025-11-25-c1.yaml" in a
+
+
+def test_synthetic_data_is_valid_curated_data_linked_across_copies(tmp_path):
+    from diplograph.loaders.build import load_graphs
+    from diplograph.shapes.validation import validate_dataset
+
+    synth.generate(tmp_path, 2_500, seed=1)
+    graphs = load_graphs(tmp_path)
+    report = validate_dataset(graphs.dataset, graphs.curated)
+    assert report["conforms"], report["violations"][:3]
+    crossing = 0
+    for path in (tmp_path / "facts").glob("*.yaml"):
+        own = re.search(r"-c(\d+)$", path.stem)
+        mentioned = set(re.findall(r"[a-z0-9]-c(\d+)\b", path.read_text(encoding="utf-8")))
+        crossing += bool(mentioned - {own.group(1) if own else None})
+    assert crossing  # some copy's facts name another copy's entities: one connected graph
+
+
+@pytest.mark.slow
+def test_benchmark_runs_end_to_end_at_the_smallest_size(tmp_path):
+    out = tmp_path / "scale.json"
+    run.main(
+        ["--sizes", "1000", "--repeat", "1", "--http-seconds", "0.5", "--no-virtuoso",
+         "--rdflib-budget", "120", "--out", str(out)]
+    )  # fmt: skip
+    [size] = json.loads(out.read_text())["sizes"]
+    assert size["triples"] > 10_000
+    assert set(size["build"]["stages"]) >= {"read+emit", "shacl", "owl", "store+exports"}
+    assert size["validation"]["same_results"] is True
+    assert size["queries"]["ratio"] > 0 and set(size["serialise"]) >= {"nt", "ttl", "jsonld"}
+    assert size["http"]["ours_lookups"]["requests"] > 0
+    assert size["http"]["ours_lookups"]["errors"] == 0
+    pngs = plots.plot(json.loads(out.read_text()), tmp_path / "img")
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
