@@ -273,3 +273,70 @@ def test_cli_push_publishes_a_build_and_reports_the_version(env, ends, tmp_path)
     assert result.exit_code == 0, result.output
     assert "serves: 9 quads in 2 graphs" in result.output
     assert count(RemoteStore(ends)) == 8
+
+
+# -- the /sparql endpoint on both backends ------------------------------------------------
+
+
+@pytest.fixture(
+    scope="module",
+    params=["embedded", pytest.param("virtuoso", marks=[pytest.mark.virtuoso, pytest.mark.slow])],
+)
+def endpoint(request, tmp_path_factory):
+    """A test client of the app over dataset(30), served by either backend."""
+    from diplograph.web import create_app
+    from diplograph.web.context import STORE_KEY
+
+    home = tmp_path_factory.mktemp("endpoint-home")
+    build = write_build(home / "builds" / "b1", dataset(30, "e"))
+    config = {"TESTING": True, "DIPLOGRAPH_HOME": str(home), "WORKERS": 2, "MAX_ROWS": 10}
+    if request.param == "embedded":
+        st.load_nquads(build / "graph.nq", build / "store")
+        st.publish(home, build)
+    else:
+        ends = endpoints(virtuoso_env(), "endpoint")
+        push(build, ends)
+        config["STORE_URL"] = ends.query
+    app = create_app(config | {"SPARQL_CLIENT_CONCURRENCY": 8})
+    if request.param == "virtuoso":  # the test registry, not the default one
+        app.extensions[STORE_KEY] = RemoteStore(ends, max_rows=10)
+    yield app.test_client()
+    app.extensions[STORE_KEY].close()
+
+
+JSON = {"Accept": "application/sparql-results+json"}
+
+
+def test_endpoint_answers_with_the_row_cap_announced(endpoint):
+    response = endpoint.get("/sparql", query_string={"query": COUNT}, headers=JSON)
+    assert response.status_code == 200
+    assert response.json["results"]["bindings"][0]["n"]["value"] == "32"
+    capped = endpoint.post("/sparql", data={"query": "SELECT * { ?s ?p ?o }"}, headers=JSON)
+    assert capped.headers["X-SPARQL-Truncated"] == "true"
+    assert len(capped.json["results"]["bindings"]) == 10
+
+
+def test_endpoint_graph_names_and_dataset_are_the_datas(endpoint):
+    query = "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+    response = endpoint.get("/sparql", query_string={"query": query}, headers=JSON)
+    assert [b["g"]["value"] for b in response.json["results"]["bindings"]] == [G + "a", G + "b"]
+    named = endpoint.get(
+        "/sparql",
+        query_string={
+            "query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+            "default-graph-uri": G + "b",
+        },
+        headers=JSON,
+    )
+    assert named.json["results"]["bindings"][0]["n"]["value"] == "17"
+    description = endpoint.get("/sparql", headers={"Accept": "text/turtle"}).get_data(True)
+    assert f"<{G}a>" in description and "?v=" not in description
+
+
+def test_endpoint_refusals_are_the_same_on_both_backends(endpoint):
+    update = endpoint.post("/sparql", data={"update": "DROP ALL"})
+    assert update.status_code == 403
+    service = endpoint.get("/sparql", query_string={"query": "SELECT * { SERVICE <x:y> {} }"})
+    assert service.status_code == 403
+    unknown = endpoint.get("/sparql", query_string={"query": f"SELECT * FROM <{G}z> {{ }}"})
+    assert unknown.status_code == 400
