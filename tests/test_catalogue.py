@@ -73,13 +73,17 @@ def catalogue_store(request, tmp_path_factory):
 
 
 #: Queries Virtuoso 7.2 answers wrongly or not at all (engine defects, not our client's):
-#: the tests that need them are expected to fail on that backend, strictly, so a fixed
-#: Virtuoso (or a portable rewrite of the query) shows up as an unexpected pass.
+#: the tests that need them are expected to fail on that backend. Strictly where the
+#: defect is deterministic, so a fixed Virtuoso (or a portable rewrite) shows up as an
+#: unexpected pass; not strictly where the answer depends on what else the store holds.
 VIRTUOSO_DEFECTS = {
-    "cq01": "Virtuoso 7.2 cannot compile cq01-planned-meetings (SP031 internal error)",
-    "test_cq10": "Virtuoso 7.2 drops the OPTIONAL kind (subClassOf* with NOT EXISTS) in cq10",
-    "test_meetings_of_agent": "Virtuoso 7.2 drops an OPTIONAL whose FILTER uses an outer variable",
-}
+    "cq01": ("Virtuoso 7.2 cannot compile cq01-planned-meetings (SP031 internal error)", True),
+    "test_cq10": ("Virtuoso 7.2 drops cq10's OPTIONAL kind of fact (rdfs:subClassOf*)", True),
+    "test_cq02": ("Virtuoso 7.2 returns one of the GRAPH ?g rows of cq02 once the store holds "
+                  "other large datasets (plan-dependent)", False),
+    "test_events_in_period": ("Virtuoso 7.2 loses rows of events-in-period once the store "
+                              "holds other large datasets (plan-dependent)", False),
+}  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -87,9 +91,9 @@ def _virtuoso_defects(request):
     params = getattr(request.node, "callspec", None)
     if params is None or params.params.get("catalogue_store") != "virtuoso":
         return
-    for key, reason in VIRTUOSO_DEFECTS.items():
+    for key, (reason, strict) in VIRTUOSO_DEFECTS.items():
         if key in request.node.name:
-            request.node.add_marker(pytest.mark.xfail(strict=True, reason=reason))
+            request.node.add_marker(pytest.mark.xfail(strict=strict, reason=reason))
 
 
 @pytest.fixture(scope="module")
