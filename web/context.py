@@ -18,7 +18,8 @@ from flask import current_app, g
 from ..loaders import paths
 from .graphdata import Row, Select
 
-_LOCK = threading.Lock()
+# Re-entrant: a factory may itself call `cached` (an entity page needs the source index).
+_LOCK = threading.RLock()
 STORE_KEY = "diplograph.store"
 
 

@@ -1,0 +1,225 @@
+"""Load test: many clients on the normal mix, with and without one runaway SPARQL client.
+
+Drives the served app over loopback with a mix of catalogue queries, entity pages and
+searches from N concurrent clients (threads, one keep-alive session each), bounded in time
+and in request count. Run twice: a baseline, then with one more client that sends a
+runaway query to /sparql over and over (each is stopped at the query time limit).
+Reports throughput, p50/p99 latency and errors per phase, and the p99 ratio.
+
+    .venv/bin/python bench/load.py                       # 32 clients, 60 s per phase
+    .venv/bin/python bench/load.py --clients 4 --seconds 3 --json out.json
+    .venv/bin/python bench/load.py --url http://127.0.0.1:8000   # an already running server
+
+Without --url it builds the curated data (no validation) into a temporary instance and
+serves it with waitress in a child process, so client and server do not share a GIL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import requests
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+SEARCHES = ["xi", "trump", "busan", "tariff", "soybean", "fentanyl", "bessent", "apec", "korea"]
+ENTITY_QUERY = (
+    "SELECT DISTINCT ?s WHERE { ?s a ?t "
+    'FILTER(STRSTARTS(STR(?s), "https://w3id.org/diplograph/id/")) } ORDER BY ?s LIMIT 300'
+)
+SERVE_SCRIPT = """
+import sys, waitress
+from diplograph.web import create_app
+waitress.serve(create_app(), host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]),
+               ident="diplograph-bench", connection_limit=400)
+"""
+
+
+@dataclass
+class Tally:
+    """What one phase saw; lists are appended from many threads (append is atomic)."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    runaway: list[int] = field(default_factory=list)
+
+
+def mix_urls(base: str) -> list[tuple[str, str]]:
+    """(kind, url) for every catalogue query, up to 300 entity pages and some searches."""
+    from diplograph.queries import catalogue as cat
+
+    urls = []
+    for name, query in sorted(cat.load_catalogue().items()):
+        params = {k: str(v) for k, v in query.example_params().items()}
+        urls.append(("catalogue", f"{base}/queries/{name}?{urlencode({**params, 'run': '1'})}"))
+    answer = requests.get(
+        f"{base}/sparql", params={"query": ENTITY_QUERY, "format": "csv"}, timeout=60
+    )
+    answer.raise_for_status()
+    for iri in answer.text.split()[1:]:
+        urls.append(("entity", f"{base}/id/{iri.rsplit('/id/', 1)[1]}"))
+    urls += [("search", f"{base}/search?q={quote(term)}") for term in SEARCHES]
+    return urls
+
+
+def warm(urls: list[tuple[str, str]]) -> None:
+    """Request every URL once: pages are assembled once per build, then served from memory."""
+    with requests.Session() as session:
+        for _kind, url in urls:
+            session.get(url, timeout=60)
+
+
+def client(urls, tally: Tally, stop: float, budget: threading.Semaphore, seed: int) -> None:
+    rng = random.Random(seed)
+    with requests.Session() as session:
+        while time.monotonic() < stop and budget.acquire(blocking=False):
+            kind, url = rng.choice(urls)
+            started = time.perf_counter()
+            try:
+                response = session.get(url, timeout=60)
+                response.content  # noqa: B018 - read the whole body
+                status = response.status_code
+            except requests.RequestException as exc:
+                tally.errors.append(f"{kind}: {type(exc).__name__}")
+                continue
+            tally.latencies.append(time.perf_counter() - started)
+            if status != 200:
+                tally.errors.append(f"{kind}: HTTP {status}")
+
+
+def runaway_client(base: str, tally: Tally, stop: float) -> None:
+    with requests.Session() as session:
+        while time.monotonic() < stop:
+            try:
+                response = session.get(f"{base}/sparql", params={"query": RUNAWAY}, timeout=120)
+                tally.runaway.append(response.status_code)
+                if response.status_code == 429:
+                    time.sleep(float(response.headers.get("Retry-After", "1")))
+            except requests.RequestException:
+                tally.runaway.append(0)
+
+
+def phase(base, urls, clients: int, seconds: float, max_requests: int, runaway: bool) -> dict:
+    tally = Tally()
+    stop = time.monotonic() + seconds
+    budget = threading.Semaphore(max_requests)
+    threads = [
+        threading.Thread(target=client, args=(urls, tally, stop, budget, i), daemon=True)
+        for i in range(clients)
+    ]
+    if runaway:
+        hog = threading.Thread(target=runaway_client, args=(base, tally, stop), daemon=True)
+        threads.append(hog)
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    lat = sorted(tally.latencies)
+    return {
+        "clients": clients,
+        "runaway": runaway,
+        "seconds": round(elapsed, 1),
+        "requests": len(lat),
+        "throughput_rps": round(len(lat) / elapsed, 1),
+        "p50_ms": round(1000 * statistics.median(lat), 1) if lat else None,
+        "p99_ms": round(1000 * lat[min(len(lat) - 1, int(0.99 * len(lat)))], 1) if lat else None,
+        "max_ms": round(1000 * lat[-1], 1) if lat else None,
+        "errors": len(tally.errors),
+        "error_kinds": sorted(set(tally.errors)),
+        "runaway_statuses": {str(s): tally.runaway.count(s) for s in sorted(set(tally.runaway))},
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def served_build(threads: int, timeout: float):
+    """Build the curated data into a temporary instance and serve it from a child process."""
+    from diplograph.loaders.build import build
+
+    home = Path(tempfile.mkdtemp(prefix="diplograph-load-"))
+    server = None
+    try:
+        build(None, home, validate=False)
+        port = _free_port()
+        env = dict(os.environ, DIPLOGRAPH_HOME=str(home), FLASK_QUERY_TIMEOUT=str(timeout))
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVE_SCRIPT, str(port), str(threads)], env=env
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"{base}/sparql?query=ASK%7B%7D", timeout=5).raise_for_status()
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield base
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def run(base, clients, seconds, max_requests) -> dict:
+    urls = mix_urls(base)
+    warm(urls)
+    kinds = {k: sum(1 for kind, _u in urls if kind == k) for k in ("catalogue", "entity", "search")}
+    baseline = phase(base, urls, clients, seconds, max_requests, runaway=False)
+    loaded = phase(base, urls, clients, seconds, max_requests, runaway=True)
+    ratio = (
+        round(loaded["p99_ms"] / baseline["p99_ms"], 2)
+        if baseline["p99_ms"] and loaded["p99_ms"]
+        else None
+    )
+    return {"mix": kinds, "baseline": baseline, "with_runaway": loaded, "p99_ratio": ratio}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="an already running server (default: build and serve)")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=60.0, help="per phase")
+    parser.add_argument("--max-requests", type=int, default=500_000, help="per phase")
+    parser.add_argument("--threads", type=int, default=48, help="waitress threads (no --url)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="query time limit (no --url)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    if args.url:
+        report = run(args.url.rstrip("/"), args.clients, args.seconds, args.max_requests)
+    else:
+        with served_build(args.threads, args.timeout) as base:
+            report = run(base, args.clients, args.seconds, args.max_requests)
+    report["cpus"] = os.cpu_count()
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
