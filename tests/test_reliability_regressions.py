@@ -44,3 +44,12 @@ def test_regression_first_request_an_entity_page_does_not_hang(app):
     (response,) = _within(30, lambda: client.get("/id/alpha"))
     assert response.status_code == 200
     assert "Alpha" in response.get_data(as_text=True)
+
+
+def test_regression_catalogue_parameter_called_name_is_not_a_500(app):
+    """find-by-name's parameter `name` clashed with the route's own `name` in url_for."""
+    response = app.test_client().get("/queries/find-by-name?name=Alpha&run=1")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "/queries/find-by-name?name=Alpha&amp;run=1" in html
+    assert "format=csv" in html and "Alpha" in html

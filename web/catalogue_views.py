@@ -7,6 +7,8 @@ address is a permalink that reruns the query with the same parameters.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
 
 from ..queries import catalogue as cat
@@ -79,10 +81,15 @@ def query_page(name: str):
         result=result,
         rows=[[cell(r.get(v)) for v in result.variables] for r in result.rows] if result else [],
         error=error,
-        permalink=url_for("catalogue_views.query_page", name=name, **params),
-        csv_url=url_for("catalogue_views.query_page", name=name, format="csv", **params),
-        json_url=url_for("catalogue_views.query_page", name=name, format="json", **params),
+        permalink=_page_url(name, params),
+        csv_url=_page_url(name, {**params, "format": "csv"}),
+        json_url=_page_url(name, {**params, "format": "json"}),
     ), (400 if error else 200)
+
+
+def _page_url(name: str, params: dict[str, str]) -> str:
+    """The page's address with its parameters (one may be called `name`, like the route's)."""
+    return f"{url_for('catalogue_views.query_page', name=name)}?{urlencode(params)}"
 
 
 @bp.route("/query-editor")
