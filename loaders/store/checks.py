@@ -61,6 +61,11 @@ _UPDATE_WORDS = {
     "WITH",
 }
 DEFAULT_MAX_QUERY_BYTES = 100_000
+#: Brackets deeper than this are refused: no real query needs them, and a parser's
+#: recursion on ten thousand of them can overflow the worker's stack.
+MAX_NESTING = 64
+_OPEN, _CLOSE = "({[", ")}]"
+_PATH_ATOM = {"iri", "pname"}
 
 
 def _tokens(text: str):
@@ -88,6 +93,7 @@ def check_query(text: str, max_bytes: int = DEFAULT_MAX_QUERY_BYTES) -> QueryInf
                 "SERVICE (federated query) is not allowed: this endpoint makes no outbound "
                 "requests. (Prefix names containing 'service' are refused for the same reason.)"
             )
+    _check_shape(tokens)
     base, prefixes, position = _prologue(tokens)
     if position == len(tokens):
         raise QuerySyntaxError("Query syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE.")
@@ -101,6 +107,44 @@ def check_query(text: str, max_bytes: int = DEFAULT_MAX_QUERY_BYTES) -> QueryInf
         )
     from_graphs, from_named = _dataset(tokens[position:], base, prefixes)
     return QueryInfo(text, _FORMS[keyword], prefixes, tuple(from_graphs), tuple(from_named))
+
+
+def _check_shape(tokens) -> None:
+    """Refuse bracket nesting past MAX_NESTING, and a path closure around another closure.
+
+    `((p*)*)*` is the property-path "billion laughs": it means no more than `p*`, but an
+    engine may explore it level by level. A `*` or `+` counts as a closure when it follows
+    an IRI, a prefixed name, `a` or `)`; arithmetic such as `(f(?x) + ?y) * 2` reads the
+    same way and is refused too (bind the inner sum to a variable first).
+    """
+    depth, nested_closure = 0, [False]
+    previous = None
+    for kind, value in tokens:
+        if kind == "other" and value in _OPEN:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryRejected(f"Query nests brackets more than {MAX_NESTING} deep.")
+            nested_closure.append(False)
+        elif kind == "other" and value in _CLOSE and depth > 0:
+            depth -= 1
+            inner = nested_closure.pop()
+            nested_closure[-1] = nested_closure[-1] or inner
+            previous = ("group", inner)
+            continue
+        elif kind == "other" and value in "*+" and previous is not None:
+            prev_kind, prev_value = previous
+            if prev_kind == "group" and prev_value:
+                raise QueryRejected(
+                    "A property path repeats a group that itself repeats (like ((p*)*)*): "
+                    "write the inner path once, e.g. p*."
+                )
+            if (
+                prev_kind == "group"
+                or prev_kind in _PATH_ATOM
+                or (prev_kind == "word" and prev_value == "a")
+            ):
+                nested_closure[-1] = True
+        previous = (kind, value)
 
 
 def _prologue(tokens):
