@@ -381,3 +381,32 @@ def query_cmd(name, params, path, fmt, build_ref, list_only, docs) -> None:
     except SyntaxError as exc:
         raise click.ClickException(f"{query.name}: {exc}") from exc
     click.echo(render.render(result, fmt), nl=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
+@click.option(
+    "--threads",
+    default=16,
+    show_default=True,
+    type=int,
+    help="Request threads: enough that clients waiting on slow queries do not block others.",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve the web app and /sparql with waitress, building the graph first if there is none."""
+    import waitress
+
+    from . import paths
+    from .store import current_build
+
+    instance = paths.instance_dir()
+    if current_build(instance) is None:
+        click.echo(f"No published build in {instance}: building one first.", err=True)
+        ctx.invoke(build_cmd, data_dir=None, sources_dir=None, base=None, no_validate=False)
+    from ..web import create_app
+
+    app = create_app()
+    click.echo(f"Serving {instance} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="diplograph")
