@@ -46,7 +46,10 @@ def entity(entity_id: str):
         rdf_format = negotiation.from_accept(request)
     if rdf_format is not None:
         return negotiation.rdf_response(entity_iri(base), rdf_format)
-    view = Describer(select(), source_index()).describe(entity_iri(base))
+    # A page depends only on the build, so each is assembled once per build.
+    view = cached(
+        f"entity:{base}", lambda: Describer(select(), source_index()).describe(entity_iri(base))
+    )
     if view is None:
         abort(404)
     response = render_template("entity.html", view=view, alternates=alternates(base))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, render_template, request
 
 from . import display
-from .context import select
+from .context import cached, select
 from .describe import Describer, Status
 from .entities import source_index
 from .graphdata import DG, entity_iri, local_id, nodes_of_type
@@ -112,7 +112,7 @@ def timeline():
     actor = request.args.get("actor", "").strip()
     topic = request.args.get("topic", "").strip()
     status = request.args.get("status", "").strip()
-    items = load_events(Describer(select(), source_index()))
+    items = cached("timeline", lambda: load_events(Describer(select(), source_index())))
     actors = sorted({(k, v) for i in items for k, v in i.actors.items()}, key=lambda kv: kv[1])
     topics = sorted({(k, v) for i in items for k, v in i.topics.items()}, key=lambda kv: kv[1])
     shown = [
