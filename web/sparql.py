@@ -151,6 +151,7 @@ def endpoint():
         default_graph_uris=default or None,
         named_graph_uris=named or None,
         result_format=fmt.key,
+        base_iri=request.base_url,  # the protocol lets the service choose; this is the usual one
     )
     response = Response(result.body, content_type=negotiation.get(result.format).content_type)
     response.headers["X-SPARQL-Rows"] = str(result.rows)

@@ -113,6 +113,7 @@ class Store(Protocol):
         result_format: str | None = None,
         timeout: float | None = None,
         max_rows: int | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """A public query, serialized and capped; protocol-given graphs replace the merge."""
 

@@ -101,6 +101,7 @@ class EmbeddedStore:
         result_format: str | None = None,
         timeout: float | None = None,
         max_rows: int | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         info = sparql if isinstance(sparql, QueryInfo) else self.check(sparql)
         fmt = result_format or formats_for(info.form)[0]
@@ -117,6 +118,7 @@ class EmbeddedStore:
             from_graphs=list(info.from_graphs + info.from_named_graphs),
             max_rows=cap,
             prefixes=info.prefixes,
+            base_iri=base_iri,
         )
         form = info.form if form == CONSTRUCT else form  # the worker cannot tell DESCRIBE
         return QueryResult(body, fmt, form, rows, truncated, cap)

@@ -37,7 +37,7 @@ class _Opened:
         self.graphs = frozenset(g.value for g in self.store.named_graphs())
 
 
-def _execute(opened, text, default_graphs=None, named_graphs=None, from_graphs=()):
+def _execute(opened, text, default_graphs=None, named_graphs=None, from_graphs=(), base_iri=None):
     """Run on the stored merge (the default graph) unless the request names its dataset."""
     missing = [g for g in from_graphs if g not in opened.graphs]
     if missing:
@@ -45,7 +45,7 @@ def _execute(opened, text, default_graphs=None, named_graphs=None, from_graphs=(
             f"FROM <{missing[0]}> is not a graph in this dataset; nothing is ever fetched. "
             "Ask the service description (GET without a query) for the graph names."
         )
-    kwargs = {}
+    kwargs = {"base_iri": base_iri} if base_iri else {}
     if default_graphs is not None or named_graphs is not None:
         kwargs["default_graph"] = _iris(default_graphs or [], "default-graph-uri")
         kwargs["named_graphs"] = _iris(named_graphs or [], "named-graph-uri")
@@ -62,9 +62,11 @@ def _iris(values, what):
         raise QueryRejected(f"Invalid {what}: {exc}") from exc
 
 
-def run_query(opened, text, fmt, default_graphs, named_graphs, from_graphs, max_rows, prefixes):
+def run_query(
+    opened, text, fmt, default_graphs, named_graphs, from_graphs, max_rows, prefixes, base_iri
+):
     """Execute, cap and serialize one query; the parent has already checked its text."""
-    result = _execute(opened, text, default_graphs, named_graphs, from_graphs)
+    result = _execute(opened, text, default_graphs, named_graphs, from_graphs, base_iri)
     if isinstance(result, ox.QueryBoolean):
         fmt = fmt if fmt in ("json", "xml") else "json"
         return result.serialize(format=RESULT_FORMATS[fmt]), fmt, ASK, 1, False
