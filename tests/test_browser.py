@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import waitress
-from page_app import pages_app
 from playwright.sync_api import expect, sync_playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -38,9 +37,9 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="module")
-def live_url():
-    """The app served by a real waitress server on a free loopback port."""
-    server = waitress.create_server(pages_app(), host="127.0.0.1", port=0, threads=4)
+def live_url(app):
+    """The project's app served by a real waitress server on a free loopback port."""
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
 
     def serve():
         with contextlib.suppress(OSError):  # the socket closes under the loop at teardown

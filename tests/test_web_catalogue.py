@@ -6,15 +6,7 @@ import csv
 import io
 import json
 
-import pytest
-from page_app import pages_app
-
 from diplograph.queries import catalogue
-
-
-@pytest.fixture
-def client():
-    return pages_app().test_client()
 
 
 def test_catalogue_lists_every_public_query(client):

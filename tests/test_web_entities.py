@@ -5,14 +5,6 @@ from __future__ import annotations
 import html as htmllib
 import re
 
-import pytest
-from page_app import pages_app
-
-
-@pytest.fixture
-def client():
-    return pages_app().test_client()
-
 
 def page(client, path: str) -> str:
     response = client.get(path)

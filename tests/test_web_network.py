@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-from page_app import pages_app
-
-
-@pytest.fixture
-def client():
-    return pages_app().test_client()
-
 
 def test_neighbourhood_of_an_actor_holds_its_events(client):
     data = client.get("/network/data?id=xi-jinping").get_json()

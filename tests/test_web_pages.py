@@ -7,14 +7,8 @@ import re
 
 import pyoxigraph as ox
 import pytest
-from page_app import pages_app
 
 from diplograph.web import context
-
-
-@pytest.fixture
-def client():
-    return pages_app().test_client()
 
 
 def text_of(html: str) -> str:
@@ -113,8 +107,7 @@ class TinyStore:
         return self.store.query(sparql, use_default_graph_as_union=True)
 
 
-def test_user_text_is_escaped_everywhere(monkeypatch):
-    app = pages_app()
+def test_user_text_is_escaped_everywhere(app, monkeypatch):
     monkeypatch.setitem(app.extensions, context.STORE_KEY, TinyStore())
     monkeypatch.setitem(app.extensions, "diplograph.pages", {})
     client = app.test_client()

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from page_app import pages_app
 
 from diplograph.web.names import Entry, Name, NameIndex, normalise, phonetic
-
-
-@pytest.fixture
-def client():
-    return pages_app().test_client()
 
 
 def test_normalise_folds_case_accents_and_punctuation():

@@ -5,16 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
-from page_app import pages_app
-
 from diplograph.web.display import parse_written
 from diplograph.web.timeline import year_span
-
-
-@pytest.fixture
-def client():
-    return pages_app().test_client()
 
 
 def test_dates_keep_their_precision():
