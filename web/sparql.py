@@ -136,7 +136,7 @@ def _choose(form: str, params: list[tuple[str, str]]) -> negotiation.Format:
     return chosen
 
 
-@bp.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
+@bp.route("/sparql", methods=["GET", "POST"], strict_slashes=False, provide_automatic_options=False)
 def endpoint():
     query, params = _read_request()
     store = current_app.extensions[STORE_KEY]
