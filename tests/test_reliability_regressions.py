@@ -53,3 +53,11 @@ def test_regression_catalogue_parameter_called_name_is_not_a_500(app):
     html = response.get_data(as_text=True)
     assert "/queries/find-by-name?name=Alpha&amp;run=1" in html
     assert "format=csv" in html and "Alpha" in html
+
+
+@pytest.mark.parametrize("bad", ["\x08", "a b", "<x>", '"'])
+def test_regression_network_id_that_makes_no_iri_is_404_not_500(app, bad):
+    """Found by tests/test_fuzz_routes.py: the id went into an IRI unchecked."""
+    client = app.test_client()
+    assert client.get("/network", query_string={"id": bad}).status_code == 404
+    assert client.get("/network/data", query_string={"id": bad}).status_code == 404

@@ -7,6 +7,7 @@ one node's neighbourhood as JSON; the browser merges it into what is already dra
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from . import display
@@ -45,6 +46,10 @@ def neighbourhood(entity_id: str) -> dict | None:
     """The node, its neighbours along EDGES, and the edges between them."""
     run = select()
     node = entity_iri(entity_id)
+    try:
+        ox.NamedNode(node)  # an id that makes no IRI (a space, a control character) names nothing
+    except ValueError:
+        return None
     q = Quads()
     q.fetch(run, [node])
     edges: dict[tuple[str, str, str], None] = {}

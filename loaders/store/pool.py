@@ -3,7 +3,8 @@
 Each request borrows an idle worker, sends it one message and waits on its pipe
 with the time limit; the waiting thread is the watchdog. A worker past the limit
 is SIGKILLed (the only way to stop an Oxigraph query) and replaced, so a runaway
-query costs one worker for the length of the limit and nobody else waits on it.
+query costs one worker for the length of the limit and nobody else waits on it; past
+DEMOTE_AFTER its worker also runs at the lowest CPU priority, so it slows nobody down.
 Workers are forked from a forkserver that has pyoxigraph preloaded: replacing
 one is cheap, and no worker inherits the web server's threads.
 """
@@ -11,6 +12,7 @@ one is cheap, and no worker inherits the web server's threads.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -18,6 +20,18 @@ import time
 from .base import QueryTimeout, StoreBusy, StoreError
 
 _WORKER_MODULE = "diplograph.loaders.store.worker"
+#: Seconds after which a query still running drops to the lowest CPU priority, so a
+#: runaway (up to the time limit) takes CPU only from idle time, not from pages.
+DEMOTE_AFTER = 1.0
+LOWEST_PRIORITY = 19
+
+
+def _demote(worker) -> bool:
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.pid, LOWEST_PRIORITY)
+    except OSError:  # already gone: the poll that follows reports it
+        return False
+    return True
 
 
 def _worker_main(conn) -> None:
@@ -46,7 +60,8 @@ class _Worker:
 class WorkerPool:
     """Run (operation, path, kwargs) in a worker; kill it if it outlives the timeout."""
 
-    def __init__(self, size: int = 2):
+    def __init__(self, size: int = 2, demote_after: float = DEMOTE_AFTER):
+        self._demote_after = demote_after
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload([_WORKER_MODULE])
         self._size = max(1, size)
@@ -72,13 +87,21 @@ class WorkerPool:
             if worker is None:
                 worker = self._spawn()
             worker.conn.send((operation, path, kwargs))
-            if not worker.conn.poll(timeout):
+            demoted = False
+            answered = worker.conn.poll(min(timeout, self._demote_after))
+            if not answered and timeout > self._demote_after:
+                demoted = _demote(worker)
+                answered = worker.conn.poll(timeout - self._demote_after)
+            if not answered:
                 self._retire(worker)
                 worker = None
                 raise QueryTimeout(
                     f"Query stopped: it ran longer than the {timeout:g} s time limit."
                 )
             status, value = worker.conn.recv()
+            if demoted:  # niceness cannot be undone unprivileged: a fresh worker takes over
+                self._retire(worker)
+                worker = None
         except (EOFError, OSError, BrokenPipeError) as exc:
             if worker is not None:
                 self._retire(worker)
