@@ -231,6 +231,7 @@ def main(argv=None) -> int:
         with served_build(args.threads, args.timeout) as base:
             report = run(base, args.clients, args.seconds, args.max_requests)
     report["cpus"] = os.cpu_count()
+    report["loadavg_after"] = [round(x, 1) for x in os.getloadavg()]  # others on the machine
     text = json.dumps(report, indent=2)
     print(text)
     if args.json:
