@@ -129,12 +129,18 @@ def read_yaml(path: Path, rel: str):
         ) from None
     try:
         node = yaml.compose(text, Loader=_NoAliasLoader)
+        return None if node is None else _convert(node, rel, set())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         raise CurationError(
             [Problem(rel, line, f"YAML syntax: {exc.problem or exc}", "yaml")]
         ) from None
-    if node is None:
-        return None
-    return _convert(node, rel, set())
+    except yaml.reader.ReaderError as exc:  # NUL and other control characters
+        line = text[: exc.position].count("\n") + 1
+        message = f"character U+{exc.character:04X} is not allowed in YAML"
+        raise CurationError([Problem(rel, line, message, "encoding")]) from None
+    except RecursionError:  # [[[[...]]]] thousands deep: the parser recurses per level
+        raise CurationError(
+            [Problem(rel, 1, "YAML nested too deeply: curated records are shallow", "yaml")]
+        ) from None
