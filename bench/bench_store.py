@@ -60,7 +60,7 @@ QUERIES = {
 def generate(path: Path, triples: int, seed: int = 1) -> int:
     """About `triples` quads of people, countries and meetings in 20 source graphs."""
     rnd = random.Random(seed)
-    meetings = max(1, triples // 9)
+    meetings = max(1, triples * 4 // 27)  # 6 quads a meeting, 3 a person, 4 meetings a person
     people = max(2, meetings // 4)
     lines = []
 
