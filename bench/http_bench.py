@@ -146,7 +146,10 @@ def run(instance: Path, build_dir: Path, seconds: float, virtuoso: bool) -> dict
         server.terminate()
         server.wait(10)
     if virtuoso:
-        out |= virtuoso_baseline(build_dir, texts, lookups, seconds)
+        try:
+            out |= virtuoso_baseline(build_dir, texts, lookups, seconds)
+        except Exception as exc:  # keep our own figures
+            out["virtuoso_error"] = f"{type(exc).__name__}: {exc}"[:500]
     return out
 
 

@@ -199,7 +199,11 @@ def run_one(facts: int, seed: int, repeat: int, args) -> dict:
     log(f"{facts} facts: over HTTP")
     import http_bench
 
-    out["http"] = http_bench.run(work / "instance", build_dir, args.http_seconds, args.virtuoso)
+    try:
+        out["http"] = http_bench.run(work / "instance", build_dir, args.http_seconds, args.virtuoso)
+    except Exception as exc:  # keep the other figures of this size
+        log(f"{facts} facts: HTTP stage failed: {type(exc).__name__}: {exc}")
+        out["http_error"] = f"{type(exc).__name__}: {exc}"[:500]
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 

@@ -17,6 +17,7 @@ forget them:
 
 from __future__ import annotations
 
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,6 +34,12 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from .base import QuerySyntaxError, QueryTimeout, StoreError
+
+# Virtuoso echoes the request's dataset back as one response header per few graphs
+# (X-SPARQL-named-graph): with hundreds of sources that passes http.client's limit of 100
+# header lines, which would fail every answer. The limit guards against hostile servers;
+# the store is ours.
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, 10_000)
 
 JSON_RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
