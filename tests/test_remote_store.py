@@ -340,3 +340,10 @@ def test_endpoint_refusals_are_the_same_on_both_backends(endpoint):
     assert service.status_code == 403
     unknown = endpoint.get("/sparql", query_string={"query": f"SELECT * FROM <{G}z> {{ }}"})
     assert unknown.status_code == 400
+
+
+def test_endpoint_resolves_relative_iris_against_the_endpoint_on_both_backends(endpoint):
+    query = "SELECT ?o WHERE { <urn:shared> <urn:about> ?o FILTER (?o != <relative>) }"
+    response = endpoint.get("/sparql", query_string={"query": query}, headers=JSON)
+    assert response.status_code == 200, response.get_data(True)
+    assert [b["o"]["value"] for b in response.json["results"]["bindings"]] == [G + "a"]

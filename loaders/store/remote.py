@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pyoxigraph as ox
 
@@ -117,8 +118,11 @@ class RemoteStore:
         result_format: str | None = None,
         timeout: float | None = None,
         max_rows: int | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         info = sparql if isinstance(sparql, QueryInfo) else self.check(sparql)
+        if base_iri:  # the protocol's base: a BASE in the query's own prologue still wins
+            info = replace(info, text=f"BASE {ox.NamedNode(base_iri)}\n{info.text}")
         fmt = result_format or formats_for(info.form)[0]
         if fmt not in formats_for(info.form):
             raise QueryRejected(f"A {info.form} query cannot be answered as {fmt!r}.")
