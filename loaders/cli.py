@@ -393,10 +393,22 @@ def query_cmd(name, params, path, fmt, build_ref, list_only, docs) -> None:
     type=int,
     help="Request threads: enough that clients waiting on slow queries do not block others.",
 )
+@click.option(
+    "--store",
+    "store_url",
+    default=None,
+    envvar="DIPLOGRAPH_STORE_URL",
+    help="Query this SPARQL store (filled by `diplograph push`) instead of the embedded one.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, threads: int, store_url: str | None) -> None:
     """Serve the web app and /sparql with waitress, building the graph first if there is none."""
+    import os
+
     import waitress
+
+    if store_url:
+        os.environ["FLASK_STORE_URL"] = store_url  # create_app reads its FLASK_* settings
 
     from . import paths
     from .store import current_build
@@ -408,5 +420,6 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     from ..web import create_app
 
     app = create_app()
-    click.echo(f"Serving {instance} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    source = f"the store at {store_url}" if store_url else str(instance)
+    click.echo(f"Serving {source} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="diplograph")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import threading
 
 import pytest
@@ -347,3 +348,29 @@ def test_endpoint_resolves_relative_iris_against_the_endpoint_on_both_backends(e
     response = endpoint.get("/sparql", query_string={"query": query}, headers=JSON)
     assert response.status_code == 200, response.get_data(True)
     assert [b["o"]["value"] for b in response.json["results"]["bindings"]] == [G + "a"]
+
+
+def test_cli_serve_store_serves_from_the_remote_backend(tmp_path, monkeypatch):
+    import waitress
+    from click.testing import CliRunner
+
+    from diplograph.loaders.cli import main
+    from diplograph.web.context import STORE_KEY
+
+    home = tmp_path / "home"
+    build = write_build(home / "builds" / "b1", dataset(3, "s"))
+    st.load_nquads(build / "graph.nq", build / "store")
+    st.publish(home, build)
+    served = []
+    monkeypatch.setenv("DIPLOGRAPH_HOME", str(home))
+    monkeypatch.delenv("FLASK_STORE_URL", raising=False)
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.append(app))
+    url = "http://127.0.0.1:9/sparql"
+    try:
+        result = CliRunner().invoke(main, ["serve", "--store", url])
+    finally:
+        os.environ.pop("FLASK_STORE_URL", None)  # set by the command for create_app
+    assert result.exit_code == 0, result.output
+    store = served[0].extensions[STORE_KEY]
+    assert isinstance(store, RemoteStore) and store.http.endpoints.query == url
+    assert f"Serving the store at {url}" in result.output
