@@ -85,3 +85,9 @@ def test_rdf_by_suffix_and_by_accept_header(client):
 def test_unknown_entity_is_404(client):
     assert client.get("/id/no-such-entity").status_code == 404
     assert client.get("/id/Bad Id").status_code == 404
+
+
+def test_regression_week_dated_pages_are_reachable(client):
+    response = client.get("/id/date/2025-W44")
+    assert response.status_code == 200
+    assert b"2025-W44" in response.data

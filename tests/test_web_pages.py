@@ -103,7 +103,7 @@ class TinyStore:
         ):
             self.store.add(ox.Quad(ex, ox.NamedNode(p), o, g))
 
-    def query(self, sparql):
+    def query(self, sparql, **_kw):
         return self.store.query(sparql, use_default_graph_as_union=True)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,9 @@ def _store():
 def select() -> Select:
     """A function running one SELECT on the current build, returning rows of terms."""
     if "dg_select" not in g:
-        store = _store()
 
         def run(sparql: str) -> list[Row]:
-            result = store.query(sparql)
+            result = _query(sparql)
             names = [v.value for v in result.variables]
             return [{n: solution[n] for n in names} for solution in result]
 
@@ -42,9 +42,19 @@ def select() -> Select:
 
 
 def current_build() -> Path:
-    """The published build directory: `<instance>/current` (as the exports blueprint reads it)."""
-    home = current_app.config.get("DIPLOGRAPH_HOME") or current_app.config.get("INSTANCE_DIR")
-    return (Path(home or paths.instance_dir()) / "current").resolve()
+    """The published build directory, resolved once per request.
+
+    Pinning it means a page that runs several queries while a new build is switched in
+    still reads one build, whole, and not a mix of the old and the new.
+    """
+    if "dg_build" not in g:
+        home = current_app.config.get("DIPLOGRAPH_HOME") or current_app.config.get("INSTANCE_DIR")
+        g.dg_build = (Path(home or paths.instance_dir()) / "current").resolve()
+    return g.dg_build
+
+
+def _query(sparql: str):
+    return _store().query(sparql, build=current_build())
 
 
 def build_info() -> dict:
@@ -66,22 +76,37 @@ def build_key() -> str:
     return str(current_build())
 
 
-def cached(name: str, factory: Callable[[], Any]) -> Any:
+#: Per-item entries (one per entity page) are kept in a bounded LRU, so a crawler asking
+#: for endless made-up ids cannot grow memory without limit.
+BOUNDED_ENTRIES = 4096
+
+
+def cached(name: str, factory: Callable[[], Any], *, bounded: bool = False) -> Any:
     """A value computed once per build (and per app): rebuilt when the build changes."""
-    cache = current_app.extensions.setdefault("diplograph.pages", {})
+    store_name = "diplograph.pages.lru" if bounded else "diplograph.pages"
+    cache = current_app.extensions.setdefault(store_name, OrderedDict())
     key = build_key()
-    entry = cache.get(name)
-    if entry is None or entry[0] != key:
-        with _LOCK:
-            entry = cache.get(name)
-            if entry is None or entry[0] != key:
-                entry = (key, factory())
-                cache[name] = entry
+    with _LOCK:
+        entry = cache.get(name)
+        if entry is not None and entry[0] == key:
+            if bounded:
+                cache.move_to_end(name)
+            return entry[1]
+    value = factory()
+    with _LOCK:
+        entry = cache.get(name)
+        if entry is None or entry[0] != key:
+            entry = (key, value)
+            cache[name] = entry
+        if bounded:
+            cache.move_to_end(name)
+            while len(cache) > BOUNDED_ENTRIES:
+                cache.popitem(last=False)
     return entry[1]
 
 
 def select_result(sparql: str) -> tuple[list[str], list[Row]]:
     """Variables and rows of one SELECT (the variables even when no row matches)."""
-    result = _store().query(sparql)
+    result = _query(sparql)
     names = [v.value for v in result.variables]
     return names, [{n: solution[n] for n in names} for solution in result]

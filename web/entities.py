@@ -19,7 +19,7 @@ from .sources import SourceIndex
 
 bp = Blueprint("entities", __name__)
 
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9][a-z0-9.-]*)*$")
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-zA-Z0-9][a-zA-Z0-9.-]*)*$")
 
 
 def source_index() -> SourceIndex:
@@ -48,7 +48,9 @@ def entity(entity_id: str):
         return negotiation.rdf_response(entity_iri(base), rdf_format)
     # A page depends only on the build, so each is assembled once per build.
     view = cached(
-        f"entity:{base}", lambda: Describer(select(), source_index()).describe(entity_iri(base))
+        f"entity:{base}",
+        lambda: Describer(select(), source_index()).describe(entity_iri(base)),
+        bounded=True,
     )
     if view is None:
         abort(404)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 #: Serializer keys a backend understands, by the kind of answer they fit. The web
@@ -101,8 +102,13 @@ class Store(Protocol):
     def check(self, sparql: str) -> QueryInfo:
         """Refuse what must not run (update, SERVICE, oversize); report the query form."""
 
-    def query(self, sparql: str, *, timeout: float | None = None):
-        """A trusted query (pages, catalogue): pyoxigraph solutions, a bool or triples."""
+    def query(self, sparql: str, *, timeout: float | None = None, build: Path | None = None):
+        """A trusted query (pages, catalogue): pyoxigraph solutions, a bool or triples.
+
+        `build` pins a published build directory, so that the queries of one page read
+        the same build even if another is switched in meanwhile (backends with a single
+        live version may ignore it).
+        """
 
     def execute(
         self,

@@ -79,20 +79,21 @@ class EmbeddedStore:
             raise NoBuild(f"No published build under {self.instance_dir}: run `diplograph build`.")
         return os.fspath(build / "store")
 
-    def _call(self, operation: str, timeout: float | None = None, **kwargs):
+    def _call(self, operation: str, timeout: float | None = None, build=None, **kwargs):
         limit = self.timeout if timeout is None else timeout
-        return self._pool.run(operation, self._store_path(), kwargs, limit)
+        path = os.fspath(Path(build) / "store") if build is not None else self._store_path()
+        return self._pool.run(operation, path, kwargs, limit)
 
     def check(self, sparql: str) -> QueryInfo:
         return check_query(sparql, self.max_query_bytes)
 
-    def query(self, sparql: str, *, timeout: float | None = None):
+    def query(self, sparql: str, *, timeout: float | None = None, build: Path | None = None):
         """A trusted (pages, catalogue) query: pyoxigraph solutions, a bool or triples, uncapped.
 
         It still runs in a worker under the time limit; the answer crosses the process
         boundary as TSV or N-Triples and is parsed back into pyoxigraph objects.
         """
-        kind, payload = self._call("internal", timeout, text=self.check(sparql).text)
+        kind, payload = self._call("internal", timeout, build, text=self.check(sparql).text)
         if kind == "solutions":
             return ox.parse_query_results(payload, format=ox.QueryResultsFormat.TSV)
         if kind == "triples":

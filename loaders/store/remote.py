@@ -89,7 +89,7 @@ class RemoteStore:
     def check(self, sparql: str) -> QueryInfo:
         return check_query(sparql, self.max_query_bytes)
 
-    def query(self, sparql: str, *, timeout: float | None = None):
+    def query(self, sparql: str, *, timeout: float | None = None, build=None):
         """A trusted query: pyoxigraph solutions, a bool or a list of triples, uncapped.
 
         A result the server cut at its own row limit raises ResultTruncated: a page or a
