@@ -8,7 +8,9 @@ in atomically. Any failure leaves the last good build serving, untouched.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -81,6 +83,26 @@ def _checkpoint(name: str) -> None:
     """
     if os.environ.get(FAULT_ENV) == name:
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def _build_lock(instance: Path):
+    """One build writes into an instance at a time; the lock dies with its process."""
+    with open(instance / ".build.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_debris(instance: Path) -> None:
+    """Remove what killed builds left behind (never served): half-written build
+    directories and temporary `current` links. Safe under the build lock."""
+    for tmp in (instance / "builds").glob(".tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    for link in instance.glob(".current.*.tmp"):
+        link.unlink(missing_ok=True)
 
 
 class BuildError(Exception):
@@ -235,38 +257,40 @@ def build(
     counts = count_types(graphs.dataset)
     builds = instance / "builds"
     builds.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
-    try:
-        (tmp / "graph.nq").write_bytes(body)
-        _checkpoint("graph-written")
-        manifest = {
-            "build_id": build_id,
-            "version": version,
-            "base": base,
-            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "triples": body.count(b"\n"),
-            "counts": counts,
-            "sha256": digest,
-            "validation": report,
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        progress(f"Loading {manifest['triples']} quads into the store...")
-        from . import store
+    with _build_lock(instance):
+        _remove_debris(instance)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
+        try:
+            (tmp / "graph.nq").write_bytes(body)
+            _checkpoint("graph-written")
+            manifest = {
+                "build_id": build_id,
+                "version": version,
+                "base": base,
+                "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "triples": body.count(b"\n"),
+                "counts": counts,
+                "sha256": digest,
+                "validation": report,
+            }
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+            progress(f"Loading {manifest['triples']} quads into the store...")
+            from . import store
 
-        store.load_nquads(tmp / "graph.nq", tmp / "store")
-        _checkpoint("store-loaded")
-        from . import export
+            store.load_nquads(tmp / "graph.nq", tmp / "store")
+            _checkpoint("store-loaded")
+            from . import export
 
-        export.write_all(tmp / "graph.nq", tmp / "exports", manifest)
-        _checkpoint("exports-written")
-        final = builds / build_id
-        os.replace(tmp, final)
-        _checkpoint("renamed")
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if publish:
-        store.publish(instance, final)
-        _checkpoint("published")
-        progress(f"Published build {build_id}.")
+            export.write_all(tmp / "graph.nq", tmp / "exports", manifest)
+            _checkpoint("exports-written")
+            final = builds / build_id
+            os.replace(tmp, final)
+            _checkpoint("renamed")
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        if publish:
+            store.publish(instance, final)
+            _checkpoint("published")
+            progress(f"Published build {build_id}.")
     return BuildResult(final, build_id, version, manifest["triples"], counts, report)

@@ -1,0 +1,34 @@
+"""The build publishes atomically, one at a time, and tidies what killed builds left."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from diplograph.loaders.build import build
+from diplograph.loaders.store import current_build
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL = FIXTURES / "valid" / "minimal"
+
+
+def test_build_publishes_a_complete_build(tmp_path):
+    result = build(MINIMAL, tmp_path, sources_dir=FIXTURES / "sources", validate=False)
+    assert current_build(tmp_path) == result.build_dir.resolve()
+    manifest = json.loads((result.build_dir / "manifest.json").read_text())
+    assert manifest["triples"] == result.triples > 100
+    assert manifest["version"] == result.version
+    for name in ("graph.nq", "store", "exports/diplograph.ttl", "exports/void.ttl"):
+        assert (result.build_dir / name).exists(), name
+
+
+def test_regression_killed_build_debris_is_removed(tmp_path):
+    builds = tmp_path / "builds"
+    (builds / ".tmp-killed").mkdir(parents=True)
+    (builds / ".tmp-killed" / "graph.nq").write_text("half written")
+    os.symlink("builds/nowhere", tmp_path / ".current.4242.tmp")
+    build(MINIMAL, tmp_path, sources_dir=FIXTURES / "sources", validate=False)
+    assert not (builds / ".tmp-killed").exists()
+    assert not (tmp_path / ".current.4242.tmp").is_symlink()
+    assert [p.name for p in builds.iterdir() if p.name.startswith(".tmp-")] == []
