@@ -22,6 +22,8 @@ bp = Blueprint("sparql", __name__)
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace(negotiation.FORMATS_NS)
 EXPOSED = "X-SPARQL-Rows, X-SPARQL-Max-Rows, X-SPARQL-Truncated"
+#: Config key: answer bounded lookups in process (and GET ones before Flask). On by default.
+FAST_LOOKUPS = "SPARQL_FAST_LOOKUPS"
 
 STATUS = [  # most specific first
     (st.UpdateRefused, 403),
@@ -70,6 +72,17 @@ def _cors(response: Response) -> Response:
     response.headers["Access-Control-Expose-Headers"] = EXPOSED
     response.headers.add("Vary", "Accept")
     return response
+
+
+@bp.record_once
+def _fast_lane(state) -> None:
+    """Bounded GET lookups skip Flask (lookups.py); off with SPARQL_FAST_LOOKUPS=False."""
+    app = state.app
+    app.config.setdefault(FAST_LOOKUPS, True)
+    if app.config[FAST_LOOKUPS]:
+        from .lookups import FastLane
+
+        app.wsgi_app = FastLane(app.wsgi_app, app)
 
 
 def _decode(raw: bytes, what: str) -> str:
@@ -146,23 +159,41 @@ def endpoint():
     fmt = _choose(info.form, params)
     default = [value for name, value in params if name == "default-graph-uri"]
     named = [value for name, value in params if name == "named-graph-uri"]
-    result = store.execute(
-        info,
-        default_graph_uris=default or None,
-        named_graph_uris=named or None,
-        result_format=fmt.key,
-        base_iri=request.base_url,  # the protocol lets the service choose; this is the usual one
-    )
-    response = Response(result.body, content_type=negotiation.get(result.format).content_type)
-    response.headers["X-SPARQL-Rows"] = str(result.rows)
-    if result.max_rows is not None:
-        response.headers["X-SPARQL-Max-Rows"] = str(result.max_rows)
-    if result.truncated:
-        response.headers["X-SPARQL-Truncated"] = "true"
-        response.headers["Warning"] = (
-            f'199 - "results truncated to the first {result.max_rows} rows (the row cap)"'
+    result = None
+    if not (default or named) and current_app.config[FAST_LOOKUPS]:
+        result = bounded(store, info, fmt.key, request.base_url)
+    if result is None:
+        result = store.execute(
+            info,
+            default_graph_uris=default or None,
+            named_graph_uris=named or None,
+            result_format=fmt.key,
+            base_iri=request.base_url,  # the protocol lets the service choose; the usual one
         )
-    return response
+    return Response(result.body, headers=result_headers(result))
+
+
+def bounded(store, info: st.QueryInfo, fmt: str, base_iri: str) -> st.QueryResult | None:
+    """The in-process answer to a bounded lookup, if the backend has one (see bounded.py)."""
+    execute_bounded = getattr(store, "execute_bounded", None)
+    if execute_bounded is None:
+        return None
+    return execute_bounded(info, result_format=fmt, base_iri=base_iri)
+
+
+def result_headers(result: st.QueryResult) -> list[tuple[str, str]]:
+    """Content type and the row-cap headers (the CORS ones are added by `_cors`)."""
+    headers = [
+        ("Content-Type", negotiation.get(result.format).content_type),
+        ("X-SPARQL-Rows", str(result.rows)),
+    ]
+    if result.max_rows is not None:
+        headers.append(("X-SPARQL-Max-Rows", str(result.max_rows)))
+    if result.truncated:
+        headers.append(("X-SPARQL-Truncated", "true"))
+        cut = f"the first {result.max_rows} rows (the row cap)"
+        headers.append(("Warning", f'199 - "results truncated to {cut}"'))
+    return headers
 
 
 @bp.route("/sparql", methods=["OPTIONS"], strict_slashes=False)

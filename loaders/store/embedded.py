@@ -1,8 +1,14 @@
-"""The embedded backend: an on-disk Oxigraph store per build, queried in worker processes."""
+"""The embedded backend: an on-disk Oxigraph store per build, queried in worker processes.
+
+Bounded lookups (see bounded.py) are the exception: they cannot run away, so they are
+answered in this process, from a read-only handle on the published build that is
+reopened when `current` moves, and skip the pipe round trip to a worker.
+"""
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,13 +18,17 @@ from .base import (
     CONSTRUCT,
     DESCRIBE,
     GRAPH_FORMATS,
+    RESULT_FORMATS,
+    SELECT,
     NoBuild,
     QueryInfo,
     QueryRejected,
     QueryResult,
+    QuerySyntaxError,
     formats_for,
 )
-from .builds import current_build
+from .bounded import bounded_text
+from .builds import CURRENT, current_build
 from .checks import DEFAULT_MAX_QUERY_BYTES, check_query
 from .pool import WorkerPool
 
@@ -71,6 +81,8 @@ class EmbeddedStore:
         self.max_rows = max_rows
         self.max_query_bytes = max_query_bytes
         self._pool = WorkerPool(workers)
+        self._local: tuple[str, ox.Store] | None = None  # (build, read-only handle)
+        self._local_lock = threading.Lock()
 
     def _store_path(self) -> str:
         # Resolved per call, so workers follow `current` as soon as a build is published.
@@ -131,6 +143,64 @@ class EmbeddedStore:
         form = info.form if form == CONSTRUCT else form  # the worker cannot tell DESCRIBE
         return QueryResult(body, fmt, form, rows, truncated, cap)
 
+    def execute_bounded(
+        self,
+        sparql: str | QueryInfo,
+        *,
+        result_format: str | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult | None:
+        """`execute`'s answer to a bounded lookup, computed in this process, capped the same
+        way; None if the query is not one (the caller then uses `execute`, under the limit).
+
+        Only for queries on the stored merge: protocol-given graphs go through `execute`.
+        """
+        info = sparql if isinstance(sparql, QueryInfo) else self.check(sparql)
+        if info.form != SELECT or info.from_graphs or info.from_named_graphs:
+            return None
+        text = bounded_text(info.text, self.max_rows)
+        if text is None:
+            return None
+        fmt = result_format or RESULT_FORMATS[0]
+        if fmt not in RESULT_FORMATS:
+            raise QueryRejected(f"A {info.form} query cannot be answered as {fmt!r}.")
+        store = self._local_store()
+        try:
+            solutions = store.query(text, base_iri=base_iri) if base_iri else store.query(text)
+            # TSV is one line per row (newlines in literals are escaped): count, cut, re-read.
+            tsv = solutions.serialize(format=ox.QueryResultsFormat.TSV)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"Query syntax error: {exc}") from None
+        rows, cap = tsv.count(b"\n") - 1, self.max_rows
+        truncated = cap is not None and rows > cap
+        if truncated:
+            tsv, rows = b"".join(tsv.splitlines(keepends=True)[: cap + 1]), cap
+        capped = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+        body = capped.serialize(format=_RESULTS[fmt])
+        return QueryResult(body, fmt, SELECT, rows, truncated, cap)
+
+    def _local_store(self) -> ox.Store:
+        """The read-only handle on the published build, reopened when `current` moves."""
+        link = self.instance_dir / CURRENT
+        try:
+            key = os.readlink(link)  # one system call per lookup
+        except OSError:
+            build = current_build(self.instance_dir)  # not a link: resolve it the long way
+            key = os.fspath(build) if build is not None else None
+        local = self._local
+        if local is not None and local[0] == key:
+            return local[1]
+        with self._local_lock:
+            if self._local is None or self._local[0] != key:
+                store_dir = os.path.join(self.instance_dir, key or "", "store")
+                if key is None or not os.path.isdir(store_dir):
+                    raise NoBuild(
+                        f"No published build under {self.instance_dir}: run `diplograph build`."
+                    )
+                # Requests still reading the old handle keep it alive until they finish.
+                self._local = (key, ox.Store.read_only(store_dir))
+            return self._local[1]
+
     def triple_count(self) -> int:
         return self._call("count")
 
@@ -152,4 +222,13 @@ class EmbeddedStore:
         return self._pool.pids()
 
     def close(self) -> None:
+        self._local = None
         self._pool.close()
+
+
+_RESULTS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
