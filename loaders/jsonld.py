@@ -10,16 +10,18 @@ a term would coerce wrongly. That keeps a million quads to a single pass.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import IO
 
-import pyoxigraph as ox
 from rdflib import OWL, RDF, Graph, URIRef
 
 from ..ontology import BASE, DG_IRI
+from .nterms import unescape
 
-RDF_TYPE = str(RDF.type)
+RDF_TYPE_TERM = f"<{RDF.type}>".encode()
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING_SUFFIX = f"^^<{XSD_STRING}>".encode()
 
 # Prefixes shared by the Turtle, TriG, RDF/XML and JSON-LD exports.
 STANDARD_PREFIXES = {
@@ -89,125 +91,167 @@ def project_context() -> str:
 
 
 class Compactor:
-    """Turns pyoxigraph terms into compact JSON-LD keys and values, with caches."""
+    """N-Triples terms to compact JSON-LD keys and values (JSON text), cached."""
 
     def __init__(self, context: dict):
         spaces = [(ns, p) for p, ns in context.items() if isinstance(ns, str) and ns[-1] in "/#"]
         self._spaces = sorted(spaces, key=lambda item: -len(item[0]))
-        self._keys: dict[str, tuple[str, bool]] = {}
-        self._iris: dict[str, str] = {}
-        by_iri = {}
+        terms = {}
         for name, value in context.items():
             if isinstance(value, dict) and value["@id"].startswith("dg:"):
-                by_iri[DG_IRI + value["@id"][3:]] = (name, value.get("@type") == "@id")
-        self._terms = by_iri
+                terms[DG_IRI + value["@id"][3:]] = (name, value.get("@type") == "@id")
+        self._terms = terms
         self._classes = {
             DG_IRI + v[3:]: k for k, v in context.items() if isinstance(v, str) and v[:3] == "dg:"
         }
+        self.ids: dict[bytes, bytes] = {}
+        self.refs: dict[bytes, bytes] = {}
+        self.keys: dict[bytes, tuple[bytes, bool]] = {}
+        self.types: dict[bytes, bytes] = {}
+        self.suffixes: dict[bytes, bytes] = {}
 
     def iri(self, iri: str) -> str:
-        found = self._iris.get(iri)
-        if found is None:
-            found = iri
-            for ns, prefix in self._spaces:
-                if iri.startswith(ns) and len(iri) > len(ns) and iri[len(ns) :][:2] != "//":
-                    found = f"{prefix}:{iri[len(ns) :]}"
-                    break
-            self._iris[iri] = found
+        for ns, prefix in self._spaces:
+            if iri.startswith(ns) and len(iri) > len(ns) and iri[len(ns) :][:2] != "//":
+                return f"{prefix}:{iri[len(ns) :]}"
+        return iri
+
+    def node_id(self, term: bytes) -> bytes:
+        """A subject, object or graph name as a JSON string."""
+        name = "_:" + term[2:].decode() if term[:2] == b"_:" else self.iri(unescape(term[1:-1]))
+        found = self.ids[term] = _dumps(name).encode()
         return found
 
-    def type_name(self, iri: str) -> str:
-        return self._classes.get(iri) or self.iri(iri)
-
-    def key(self, predicate: str) -> tuple[str, bool]:
-        """(key, coerces-to-IRI) for a predicate."""
-        found = self._keys.get(predicate)
-        if found is None:
-            found = self._terms.get(predicate) or (self.iri(predicate), False)
-            self._keys[predicate] = found
+    def ref(self, term: bytes) -> bytes:
+        found = self.refs[term] = b'{"@id": ' + (self.ids.get(term) or self.node_id(term)) + b"}"
         return found
 
-    def node_id(self, term) -> str:
-        if isinstance(term, ox.BlankNode):
-            return "_:" + term.value
-        return self.iri(term.value)
+    def key(self, predicate: bytes) -> tuple[bytes, bool]:
+        """(b'"key": ', coerces-to-IRI) for a predicate."""
+        iri = unescape(predicate[1:-1])
+        name, coerced = self._terms.get(iri) or (self.iri(iri), False)
+        found = self.keys[predicate] = (_dumps(name).encode() + b": ", coerced)
+        return found
 
-    def value(self, term, coerced: bool):
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return {"@value": term.value, "@language": term.language}
-            datatype = term.datatype.value
-            if datatype == XSD_STRING:
-                return {"@value": term.value} if coerced else term.value
-            return {"@value": term.value, "@type": self.iri(datatype)}
-        ident = self.node_id(term)
-        return ident if coerced else {"@id": ident}
+    def type_name(self, term: bytes) -> bytes:
+        if term[:1] == b"<":
+            iri = unescape(term[1:-1])
+            found = _dumps(self._classes.get(iri) or self.iri(iri)).encode()
+        else:
+            found = self.ids.get(term) or self.node_id(term)
+        self.types[term] = found
+        return found
+
+    def suffix(self, suffix: bytes) -> bytes:
+        """What follows a literal's "@value" for its language tag or datatype."""
+        if suffix[:1] == b"@":
+            found = b', "@language": ' + _dumps(suffix[1:].decode()).encode() + b"}"
+        elif suffix[3:-1] == XSD_STRING.encode():
+            found = b"}"
+        else:
+            found = b', "@type": ' + _dumps(self.iri(unescape(suffix[3:-1]))).encode() + b"}"
+        self.suffixes[suffix] = found
+        return found
 
 
-def _node(compactor: Compactor, subject, pairs: list) -> dict:
-    node: dict = {"@id": compactor.node_id(subject)}
-    types: list = []
-    props: dict[str, list] = {}
-    for predicate, obj in pairs:
-        if predicate == RDF_TYPE and not isinstance(obj, ox.Literal):
-            types.append(compactor.type_name(obj.value) if isinstance(obj, ox.NamedNode) else obj)
-            continue
-        key, coerced = compactor.key(predicate)
-        props.setdefault(key, []).append(compactor.value(obj, coerced))
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+# N-Triples strings are JSON strings, bar raw control characters and the \' and \U escapes.
+_NOT_JSON = re.compile(rb"[\x00-\x1f]|\\[U']")
+
+
+def _node(subject: bytes, types: list[bytes], props: dict[bytes, list[bytes]]) -> bytes:
+    parts = [b'{"@id": ', subject]
     if types:
-        node["@type"] = [t if isinstance(t, str) else "_:" + t.value for t in types]
-        if len(types) == 1:
-            node["@type"] = node["@type"][0]
+        parts.append(b', "@type": ')
+        parts.append(types[0] if len(types) == 1 else b"[" + b", ".join(types) + b"]")
     for key, values in props.items():
-        node[key] = values[0] if len(values) == 1 else values
-    return node
+        parts.append(b", " + key)
+        parts.append(values[0] if len(values) == 1 else b"[" + b", ".join(values) + b"]")
+    parts.append(b"}")
+    return b"".join(parts)
 
 
-def write_jsonld(quads: Iterable, out: IO[bytes], context: dict) -> None:
-    """Stream quads (grouped by graph, then subject) as one compact JSON-LD document.
+def write_jsonld(lines: Iterable[bytes], out: IO[bytes], context: dict) -> None:
+    """Write canonical N-Quads `lines` (sorted) as one compact JSON-LD document.
 
     Nodes of the default graph sit at the top level; each named graph is an
-    object with its own @graph. One node per line keeps diffs readable.
+    object with its own @graph, in graph order. One node per line keeps diffs
+    readable. Literals whose N-Triples spelling is already a JSON string (all
+    but those with control characters or \\' and \\U escapes) are copied.
     """
-    compactor = Compactor(context)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    out.write(b'{"@context": ' + dumps(context).encode() + b',\n"@graph": [\n')
-    first_graph = True
-    current_graph = current_subject = None
-    pairs: list = []
-    first_node = True
-
-    def flush_node():
-        nonlocal first_node
-        if current_subject is None:
-            return
-        prefix = b"" if first_node else b",\n"
-        indent = b"  " if not isinstance(current_graph, ox.DefaultGraph) else b""
-        out.write(prefix + indent + dumps(_node(compactor, current_subject, pairs)).encode())
-        first_node = False
-
-    def close_graph():
-        if current_graph is not None and not isinstance(current_graph, ox.DefaultGraph):
-            out.write(b"\n]}")
-
-    for quad in quads:
-        graph, subject = quad.graph_name, quad.subject
-        if graph != current_graph:
-            flush_node()
-            close_graph()
-            if not first_graph:
-                out.write(b",\n")
-            if not isinstance(graph, ox.DefaultGraph):
-                name = dumps(compactor.node_id(graph)).encode()
-                out.write(b'{"@id": ' + name + b', "@graph": [\n')
-            current_graph, current_subject, pairs, first_node = graph, None, [], True
-            first_graph = False
-        if subject != current_subject:
-            flush_node()
-            current_subject, pairs = subject, []
-        pairs.append((quad.predicate.value, quad.object))
-    flush_node()
-    close_graph()
+    c = Compactor(context)
+    ids, refs, keys, types_, suffixes = c.ids, c.refs, c.keys, c.types, c.suffixes
+    node_id, ref, key_of, type_name, suffix = c.node_id, c.ref, c.key, c.type_name, c.suffix
+    not_json = _NOT_JSON.search
+    groups: dict[bytes, list] = {}
+    current = subject = None
+    chunks: list[bytes] = []
+    props: dict[bytes, list[bytes]] = {}
+    types: list[bytes] = []
+    pp = values = None
+    coerced = False
+    for line in lines:
+        s, p, o, g = line.split(b" ", 3)
+        if o[0] == 34:
+            rest = line[len(s) + len(p) + 2 :]
+            end = rest.find(b" ", rest.rfind(b'"'))
+            o, g = rest[:end], rest[end + 1 :]
+        if g != current:
+            if current is not None:
+                groups[current][1:] = subject, props, types
+            current, pp = g, None
+            state = groups.get(g)
+            if state is None:
+                state = groups[g] = [[], None, {}, []]
+            chunks, subject, props, types = state
+        if s != subject:
+            if subject is not None:
+                chunks.append(_node(ids.get(subject) or node_id(subject), types, props))
+            subject, props, types, pp = s, {}, [], None
+        if p != pp:
+            pp = p
+            if p == RDF_TYPE_TERM and o[0] != 34:
+                values, coerced = types, None
+            else:
+                key, coerced = keys.get(p) or key_of(p)
+                values = props.get(key)
+                if values is None:
+                    values = props[key] = []
+        if o[0] == 34:
+            if coerced is None:  # a literal rdf:type: an ordinary property after all
+                pp = None
+                key, coerced = keys.get(p) or key_of(p)
+                values = props.setdefault(key, [])
+            end = o.rfind(b'"')
+            quoted = o[: end + 1]
+            if not_json(quoted):
+                quoted = _dumps(unescape(quoted[1:-1])).encode()
+            after = o[end + 1 :]
+            if after and after != XSD_STRING_SUFFIX:
+                values.append(b'{"@value": ' + quoted + (suffixes.get(after) or suffix(after)))
+            else:
+                values.append(b'{"@value": ' + quoted + b"}" if coerced else quoted)
+        elif coerced is None:
+            values.append(types_.get(o) or type_name(o))
+        elif coerced:
+            values.append(ids.get(o) or node_id(o))
+        else:
+            values.append(refs.get(o) or ref(o))
+    if current is not None:
+        groups[current][1:] = subject, props, types
+    items = []
+    for g, (chunks, subject, props, types) in sorted(groups.items()):
+        if subject is not None:
+            chunks.append(_node(ids.get(subject) or node_id(subject), types, props))
+        if g == b".":
+            items.extend(chunks)
+        elif chunks:
+            name = node_id(g[:-2])
+            items.append(
+                b'{"@id": ' + name + b', "@graph": [\n  ' + b",\n  ".join(chunks) + b"\n]}"
+            )
+    out.write(b'{"@context": ' + _dumps(context).encode() + b',\n"@graph": [\n')
+    out.write(b",\n".join(items))
     out.write(b"\n]}\n")
 
 
