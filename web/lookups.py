@@ -14,6 +14,8 @@ paths answer the same requests with the same status, headers and bytes.
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request
@@ -29,6 +31,9 @@ COMMON = [
     ("Vary", "Accept"),
     ("X-Content-Type-Options", "nosniff"),
 ]
+#: Entries kept in each small memo (Accept header -> format, host and path -> base IRI).
+MEMO_SIZE = 256
+_URL_KEYS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME")
 
 
 class FastLane:
@@ -41,6 +46,8 @@ class FastLane:
         self.app = app
         self.sparql = sparql
         self.common = [(k, v if v is not None else sparql.EXPOSED) for k, v in COMMON]
+        self._formats: dict = {}
+        self._bases: dict = {}
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == "/sparql" and environ.get("REQUEST_METHOD") == "GET":
@@ -55,44 +62,63 @@ class FastLane:
         """(headers, body), or None: let Flask answer (and refuse, or explain, if need be)."""
         if self.app.config.get("TRUSTED_HOSTS") is not None:
             return None  # Flask validates the Host header first; keep one place doing that
-        try:
-            raw = environ.get("QUERY_STRING", "").encode("latin-1")
-            params = self.sparql._pairs(raw, "query string")
-        except (self.sparql.ProtocolError, UnicodeError):
-            return None
-        queries = [value for name, value in params if name == "query"]
-        formats = [value for name, value in params if name == "format"]
-        if len(queries) != 1 or len(formats) > 1 or len(queries) + len(formats) != len(params):
+        query, fmt = self._params(environ)
+        if query is None or fmt is None:
             return None
         limiter = self.app.extensions.get(ratelimit.KEY)
         client = environ.get("REMOTE_ADDR") or "unknown"
         if limiter is not None and not limiter.acquire(client):
             return None  # Flask answers the 429
         try:
-            return self._run(environ, queries[0], formats)
+            store = self.app.extensions[STORE_KEY]
+            result = self.sparql.bounded(store, query, fmt.key, self._base_iri(environ))
         except st.StoreError:
             return None  # Flask runs it again and maps the error to its status
         finally:
             if limiter is not None:
                 limiter.release(client)
-
-    def _run(self, environ, query: str, formats: list[str]):
-        store = self.app.extensions[STORE_KEY]
-        info = store.check(query)
-        if info.form != st.SELECT:
-            return None
-        keys = st.formats_for(info.form)
-        if formats:
-            fmt = negotiation.by_name(formats[0], keys)
-        else:
-            accept = parse_accept_header(environ.get("HTTP_ACCEPT"), MIMEAccept)
-            fmt = negotiation.best(accept, keys)
-        if fmt is None:
-            return None  # 406, with Flask's message
-        base_iri = Request(environ).base_url  # what Flask's request.base_url is
-        result = self.sparql.bounded(store, info, fmt.key, base_iri)
         if result is None:
             return None
         headers = self.sparql.result_headers(result)
         headers.append(("Content-Length", str(len(result.body))))
         return headers + self.common, result.body
+
+    def _params(self, environ):
+        """(query, results format), decoded as strictly as sparql._pairs; None: not plain."""
+        try:
+            text = environ.get("QUERY_STRING", "").encode("latin-1").decode("utf-8")
+            if text.startswith("query=") and "&" not in text:  # parse_qsl's one-field case
+                params = [("query", unquote(text[6:].replace("+", " "), errors="strict"))]
+            else:
+                params = self.sparql._pairs(text.encode("utf-8"), "query string")
+        except (self.sparql.ProtocolError, UnicodeError):
+            return None, None
+        queries = [value for name, value in params if name == "query"]
+        formats = [value for name, value in params if name == "format"]
+        if len(queries) != 1 or len(formats) > 1 or len(queries) + len(formats) != len(params):
+            return None, None
+        key = ("format", formats[0]) if formats else ("accept", environ.get("HTTP_ACCEPT"))
+        fmt = self._formats.get(key)
+        if fmt is None:
+            if formats:
+                fmt = negotiation.by_name(formats[0], st.RESULT_FORMATS)
+            else:
+                accept = parse_accept_header(environ.get("HTTP_ACCEPT"), MIMEAccept)
+                fmt = negotiation.best(accept, st.RESULT_FORMATS)
+            _remember(self._formats, key, fmt)
+        return queries[0], fmt  # fmt None: 406, with Flask's message
+
+    def _base_iri(self, environ) -> str:
+        """Flask's request.base_url, computed once per host and path."""
+        key = tuple(environ.get(k) for k in _URL_KEYS) + (environ.get("PATH_INFO"),)
+        base = self._bases.get(key)
+        if base is None:
+            base = Request(environ).base_url
+            _remember(self._bases, key, base)
+        return base
+
+
+def _remember(memo: dict, key, value) -> None:
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()  # headers vary little; a client varying them only empties the memo
+    memo[key] = value

@@ -17,28 +17,31 @@ from __future__ import annotations
 
 import re
 
-from .checks import _TOKEN
+from .base import SELECT
+from .checks import checked, scan
 
 _TAIL = re.compile(r"[ \t\r\n]*(?:(LIMIT)[ \t\r\n]+([0-9]{1,9})[ \t\r\n]*)?\Z", re.IGNORECASE)
 _BOUND = {"iri", "pname"}
-
-
-def _significant(text: str):
-    for match in _TOKEN.finditer(text):
-        if match.lastgroup != "ws":
-            yield match.lastgroup, match.group(), match.end()
 
 
 def _name(var: str) -> str:
     return var[1:]  # ?x and $x are the same variable
 
 
-def bounded_text(text: str, max_rows: int | None) -> str | None:
+def check_bounded(text: str, max_bytes: int, max_rows: int | None):
+    """check_query's verdict (or refusal) and `bounded_text`, from one tokenization."""
+    info, scanned = checked(text, max_bytes)
+    if info.form != SELECT or info.from_graphs or info.from_named_graphs:
+        return info, None
+    return info, bounded_text(text, max_rows, scanned)
+
+
+def bounded_text(text: str, max_rows: int | None, scanned=None) -> str | None:
     """The query with its LIMIT at most max_rows + 1, or None if it is not a bounded lookup.
 
     Call it on text that check_query has passed (refusals are check_query's job).
     """
-    tokens = list(_significant(text))
+    tokens = scan(text) if scanned is None else scanned
     if any(kind in ("comment", "string") for kind, _, _ in tokens):
         return None
     i = _skip_prologue(tokens)

@@ -68,18 +68,22 @@ _OPEN, _CLOSE = "({[", ")}]"
 _PATH_ATOM = {"iri", "pname"}
 
 
-def _tokens(text: str):
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind not in ("ws", "comment"):
-            yield kind, match.group()
+def scan(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, end offset) of every token but whitespace; comments included."""
+    return [(m.lastgroup, m.group(), m.end()) for m in _TOKEN.finditer(text) if m.lastgroup != "ws"]
 
 
 def check_query(text: str, max_bytes: int = DEFAULT_MAX_QUERY_BYTES) -> QueryInfo:
     """Refuse what must never run; return the form, prologue prefixes and FROM graphs."""
+    return checked(text, max_bytes)[0]
+
+
+def checked(text: str, max_bytes: int) -> tuple[QueryInfo, list[tuple[str, str, int]]]:
+    """`check_query`, and the scanned tokens (so a second look need not tokenize again)."""
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise QueryTooLarge(f"Query is larger than the {max_bytes}-byte limit.")
-    tokens = list(_tokens(text))
+    scanned = scan(text)
+    tokens = [(kind, value) for kind, value, _ in scanned if kind != "comment"]
     for kind, value in tokens:
         if kind == "iri" and "'" in value:
             raise QueryRejected(
@@ -106,7 +110,8 @@ def check_query(text: str, max_bytes: int = DEFAULT_MAX_QUERY_BYTES) -> QueryInf
             f"Query syntax error: expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {value!r}."
         )
     from_graphs, from_named = _dataset(tokens[position:], base, prefixes)
-    return QueryInfo(text, _FORMS[keyword], prefixes, tuple(from_graphs), tuple(from_named))
+    info = QueryInfo(text, _FORMS[keyword], prefixes, tuple(from_graphs), tuple(from_named))
+    return info, scanned
 
 
 def _check_shape(tokens) -> None:

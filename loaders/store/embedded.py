@@ -27,7 +27,7 @@ from .base import (
     QuerySyntaxError,
     formats_for,
 )
-from .bounded import bounded_text
+from .bounded import check_bounded
 from .builds import CURRENT, current_build
 from .checks import DEFAULT_MAX_QUERY_BYTES, check_query
 from .pool import WorkerPool
@@ -83,6 +83,7 @@ class EmbeddedStore:
         self._pool = WorkerPool(workers)
         self._local: tuple[str, ox.Store] | None = None  # (build, read-only handle)
         self._local_lock = threading.Lock()
+        self._link = os.fspath(self.instance_dir / CURRENT)
 
     def _store_path(self) -> str:
         # Resolved per call, so workers follow `current` as soon as a build is published.
@@ -126,7 +127,7 @@ class EmbeddedStore:
         info = sparql if isinstance(sparql, QueryInfo) else self.check(sparql)
         fmt = result_format or formats_for(info.form)[0]
         if fmt not in formats_for(info.form):
-            raise QueryRejected(f"A {info.form} query cannot be answered as {fmt!r}.")
+            raise QueryRejected(f"A {SELECT} query cannot be answered as {fmt!r}.")
         cap = self.max_rows if max_rows is None else max_rows
         body, fmt, form, rows, truncated = self._call(
             "query",
@@ -155,15 +156,13 @@ class EmbeddedStore:
 
         Only for queries on the stored merge: protocol-given graphs go through `execute`.
         """
-        info = sparql if isinstance(sparql, QueryInfo) else self.check(sparql)
-        if info.form != SELECT or info.from_graphs or info.from_named_graphs:
-            return None
-        text = bounded_text(info.text, self.max_rows)
+        sparql = sparql.text if isinstance(sparql, QueryInfo) else sparql
+        _, text = check_bounded(sparql, self.max_query_bytes, self.max_rows)  # refusals raise
         if text is None:
             return None
         fmt = result_format or RESULT_FORMATS[0]
         if fmt not in RESULT_FORMATS:
-            raise QueryRejected(f"A {info.form} query cannot be answered as {fmt!r}.")
+            raise QueryRejected(f"A {SELECT} query cannot be answered as {fmt!r}.")
         store = self._local_store()
         try:
             solutions = store.query(text, base_iri=base_iri) if base_iri else store.query(text)
@@ -181,9 +180,8 @@ class EmbeddedStore:
 
     def _local_store(self) -> ox.Store:
         """The read-only handle on the published build, reopened when `current` moves."""
-        link = self.instance_dir / CURRENT
         try:
-            key = os.readlink(link)  # one system call per lookup
+            key = os.readlink(self._link)  # one system call per lookup
         except OSError:
             build = current_build(self.instance_dir)  # not a link: resolve it the long way
             key = os.fspath(build) if build is not None else None
