@@ -91,7 +91,12 @@ def ordered_lines(lines: Iterable[bytes], quads: bool) -> Iterator[bytes]:
         return
     previous = None
     for line in lines:
-        triple = split_graph(line)[0]
+        s, p, o, _ = line.split(b" ", 3)
+        if o[0] == 34:  # a literal may hold spaces: it ends at the term after its last quote
+            rest = line[len(s) + len(p) + 2 :]
+            triple = line[: len(s) + len(p) + 2 + rest.find(b" ", rest.rfind(b'"'))]
+        else:
+            triple = line[: len(s) + len(p) + len(o) + 2]
         if triple != previous:
             yield triple + b" .\n"
             previous = triple
@@ -147,9 +152,10 @@ def serialise(
         raise ValueError(f"unknown format {fmt!r}")
     if progress:
         lines = _counted(lines, progress)
-    if fmt in ("nt", "nq"):
-        ordered = ordered_lines(lines, quads=False) if fmt == "nt" else lines
-        reader = LineReader(ordered)
+    if fmt == "nt":
+        out.write(b"".join(ordered_lines(lines, quads=False)))
+    elif fmt == "nq":
+        reader = LineReader(lines)
         while chunk := reader.read(1 << 20):
             out.write(chunk)
     elif fmt in ("ttl", "trig"):

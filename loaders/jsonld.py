@@ -96,6 +96,9 @@ class Compactor:
     def __init__(self, context: dict):
         spaces = [(ns, p) for p, ns in context.items() if isinstance(ns, str) and ns[-1] in "/#"]
         self._spaces = sorted(spaces, key=lambda item: -len(item[0]))
+        self._prefix = dict(self._spaces)
+        longest = "|".join(re.escape(ns) for ns, _ in self._spaces)
+        self._longest = re.compile(longest).match if longest else lambda _iri: None
         terms = {}
         for name, value in context.items():
             if isinstance(value, dict) and value["@id"].startswith("dg:"):
@@ -106,11 +109,14 @@ class Compactor:
         }
         self.ids: dict[bytes, bytes] = {}
         self.refs: dict[bytes, bytes] = {}
-        self.keys: dict[bytes, tuple[bytes, bool]] = {}
+        self.keys: dict[bytes, tuple[bytes, int]] = {}
         self.types: dict[bytes, bytes] = {}
         self.suffixes: dict[bytes, bytes] = {}
 
     def iri(self, iri: str) -> str:
+        match = self._longest(iri)
+        if match and len(iri) > match.end() and iri[match.end() :][:2] != "//":
+            return f"{self._prefix[match.group()]}:{iri[match.end() :]}"
         for ns, prefix in self._spaces:
             if iri.startswith(ns) and len(iri) > len(ns) and iri[len(ns) :][:2] != "//":
                 return f"{prefix}:{iri[len(ns) :]}"
@@ -126,11 +132,12 @@ class Compactor:
         found = self.refs[term] = b'{"@id": ' + (self.ids.get(term) or self.node_id(term)) + b"}"
         return found
 
-    def key(self, predicate: bytes) -> tuple[bytes, bool]:
-        """(b'"key": ', coerces-to-IRI) for a predicate."""
+    def key(self, predicate: bytes) -> tuple[bytes, int]:
+        """(b'"key": ', how IRI values are written: REF, ID or TYPE) for a predicate."""
         iri = unescape(predicate[1:-1])
         name, coerced = self._terms.get(iri) or (self.iri(iri), False)
-        found = self.keys[predicate] = (_dumps(name).encode() + b": ", coerced)
+        mode = TYPE if predicate == RDF_TYPE_TERM else ID if coerced else REF
+        found = self.keys[predicate] = (_dumps(name).encode() + b": ", mode)
         return found
 
     def type_name(self, term: bytes) -> bytes:
@@ -157,6 +164,8 @@ class Compactor:
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 # N-Triples strings are JSON strings, bar raw control characters and the \' and \U escapes.
 _NOT_JSON = re.compile(rb"[\x00-\x1f]|\\[U']")
+_CONTROL_OR_BACKSLASH = bytes(range(32)) + b"\\"
+REF, ID, TYPE = 0, 1, 2  # how a predicate's IRI values are written
 
 
 def _node(subject: bytes, types: list[bytes], props: dict[bytes, list[bytes]]) -> bytes:
@@ -165,6 +174,8 @@ def _node(subject: bytes, types: list[bytes], props: dict[bytes, list[bytes]]) -
         parts.append(b', "@type": ')
         parts.append(types[0] if len(types) == 1 else b"[" + b", ".join(types) + b"]")
     for key, values in props.items():
+        if not values:  # rdf:type, whose IRI values went to @type
+            continue
         parts.append(b", " + key)
         parts.append(values[0] if len(values) == 1 else b"[" + b", ".join(values) + b"]")
     parts.append(b"}")
@@ -176,8 +187,8 @@ def write_jsonld(lines: Iterable[bytes], out: IO[bytes], context: dict) -> None:
 
     Nodes of the default graph sit at the top level; each named graph is an
     object with its own @graph, in graph order. One node per line keeps diffs
-    readable. Literals whose N-Triples spelling is already a JSON string (all
-    but those with control characters or \\' and \\U escapes) are copied.
+    readable. A literal whose N-Triples spelling is already a JSON string (no
+    control character, no \\' or \\U escape) is copied as it is.
     """
     c = Compactor(context)
     ids, refs, keys, types_, suffixes = c.ids, c.refs, c.keys, c.types, c.suffixes
@@ -189,10 +200,11 @@ def write_jsonld(lines: Iterable[bytes], out: IO[bytes], context: dict) -> None:
     props: dict[bytes, list[bytes]] = {}
     types: list[bytes] = []
     pp = values = None
-    coerced = False
+    mode = REF
     for line in lines:
         s, p, o, g = line.split(b" ", 3)
-        if o[0] == 34:
+        literal = o[0] == 34
+        if literal:
             rest = line[len(s) + len(p) + 2 :]
             end = rest.find(b" ", rest.rfind(b'"'))
             o, g = rest[:end], rest[end + 1 :]
@@ -210,33 +222,26 @@ def write_jsonld(lines: Iterable[bytes], out: IO[bytes], context: dict) -> None:
             subject, props, types, pp = s, {}, [], None
         if p != pp:
             pp = p
-            if p == RDF_TYPE_TERM and o[0] != 34:
-                values, coerced = types, None
-            else:
-                key, coerced = keys.get(p) or key_of(p)
-                values = props.get(key)
-                if values is None:
-                    values = props[key] = []
-        if o[0] == 34:
-            if coerced is None:  # a literal rdf:type: an ordinary property after all
-                pp = None
-                key, coerced = keys.get(p) or key_of(p)
-                values = props.setdefault(key, [])
+            key, mode = keys.get(p) or key_of(p)
+            values = props.get(key)
+            if values is None:
+                values = props[key] = []
+        if literal:
             end = o.rfind(b'"')
             quoted = o[: end + 1]
-            if not_json(quoted):
+            if len(quoted.translate(None, _CONTROL_OR_BACKSLASH)) != end + 1 and not_json(quoted):
                 quoted = _dumps(unescape(quoted[1:-1])).encode()
-            after = o[end + 1 :]
-            if after and after != XSD_STRING_SUFFIX:
+            if end + 1 != len(o) and o[end + 1 :] != XSD_STRING_SUFFIX:
+                after = o[end + 1 :]
                 values.append(b'{"@value": ' + quoted + (suffixes.get(after) or suffix(after)))
             else:
-                values.append(b'{"@value": ' + quoted + b"}" if coerced else quoted)
-        elif coerced is None:
-            values.append(types_.get(o) or type_name(o))
-        elif coerced:
+                values.append(b'{"@value": ' + quoted + b"}" if mode == ID else quoted)
+        elif mode == ID:
             values.append(ids.get(o) or node_id(o))
-        else:
+        elif mode == REF:
             values.append(refs.get(o) or ref(o))
+        else:
+            types.append(types_.get(o) or type_name(o))
     if current is not None:
         groups[current][1:] = subject, props, types
     items = []
@@ -247,9 +252,8 @@ def write_jsonld(lines: Iterable[bytes], out: IO[bytes], context: dict) -> None:
             items.extend(chunks)
         elif chunks:
             name = node_id(g[:-2])
-            items.append(
-                b'{"@id": ' + name + b', "@graph": [\n  ' + b",\n  ".join(chunks) + b"\n]}"
-            )
+            body = b",\n  ".join(chunks)
+            items.append(b'{"@id": ' + name + b', "@graph": [\n  ' + body + b"\n]}")
     out.write(b'{"@context": ' + _dumps(context).encode() + b',\n"@graph": [\n')
     out.write(b",\n".join(items))
     out.write(b"\n]}\n")
