@@ -18,7 +18,7 @@ from .nterms import unescape
 
 _NCNAME = re.compile(r"[^\W\d][\w.-]*")
 _NCNAME_END = re.compile(r"[^\W\d][\w.-]*\Z")
-_TEXT_SPECIAL = re.compile(rb"[\\&<>]")
+_TEXT_SPECIAL = b"\\&<>"  # deleted by translate: a length change means escaping to do
 
 
 def _text(value: str) -> str:
@@ -94,7 +94,6 @@ def write_rdfxml(lines: Iterable[bytes], out: IO[bytes], prefixes: dict[str, str
     names = Elements(prefixes)
     tags, resources, suffixes = names.tags, names.resources, names.suffixes
     tag, resource, suffix = names.tag, names.resource, names.suffix
-    special = _TEXT_SPECIAL.search
     chunks: list[bytes] = [names.header()]
     append = chunks.append
     ps = pp = po = None
@@ -112,7 +111,7 @@ def write_rdfxml(lines: Iterable[bytes], out: IO[bytes], prefixes: dict[str, str
                 continue
             end = o.rfind(b'"')
             lexical = o[1:end]
-            if special(lexical):
+            if len(lexical.translate(None, _TEXT_SPECIAL)) != end - 1:
                 lexical = _text(unescape(lexical)).encode()
             opening, closing = tags.get(p) or tag(p)
             after = o[end + 1 :]
