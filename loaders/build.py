@@ -192,33 +192,36 @@ def nquads(ds: Dataset) -> bytes:
     return b"\n".join(lines) + b"\n"
 
 
-def _validate(graphs: Graphs, progress) -> dict:
-    """SHACL (when the shapes package provides it) then OWL consistency; raise on failure."""
-    report: dict = {"conforms": True, "violations": [], "warnings": []}
-    try:
-        from ..shapes import validation  # written with the shapes; optional until then
-    except ImportError:
-        validation = None
-    if validation is not None and hasattr(validation, "validate_dataset"):
-        progress("Validating with SHACL shapes...")
-        report = validation.validate_dataset(graphs.dataset, graphs.curated)
-        if not report["conforms"]:
-            raise BuildError("SHACL validation failed", report)
-    progress("Checking OWL consistency (HermiT)...")
+def validate_graphs(graphs: Graphs, *, owl: bool = True, progress=lambda _m: None) -> dict:
+    """The validation report: SHACL shapes, violation queries, then OWL consistency."""
+    from ..shapes.validation import validate_dataset
     from .reasoning import check_consistency
 
-    union = Graph()
-    for s, p, o, _g in graphs.dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    owl = check_consistency(union)
-    report["owl"] = {
-        "consistent": owl.consistent,
-        "unsatisfiable": owl.unsatisfiable,
-        "explanation": owl.explanation,
-    }
-    if not owl.ok:
-        report["conforms"] = False
-        raise BuildError(owl.text(), report)
+    progress("Validating with SHACL shapes...")
+    report = validate_dataset(graphs.dataset, graphs.curated)
+    if owl:
+        progress("Checking OWL consistency (HermiT)...")
+        union = Graph()
+        for s, p, o, _g in graphs.dataset.quads((None, None, None, None)):
+            union.add((s, p, o))
+        result = check_consistency(union)
+        report["owl"] = {
+            "consistent": result.consistent,
+            "unsatisfiable": result.unsatisfiable,
+            "explanation": result.explanation,
+            "text": result.text(),
+        }
+        report["conforms"] = report["conforms"] and result.ok
+    return report
+
+
+def _validate(graphs: Graphs, progress) -> dict:
+    """Validate and refuse: a build with any violation raises, carrying the report."""
+    report = validate_graphs(graphs, progress=progress)
+    if not report["conforms"]:
+        owl = report.get("owl", {})
+        failed_owl = not owl.get("consistent", True) or owl.get("unsatisfiable")
+        raise BuildError(owl["text"] if failed_owl else "SHACL validation failed", report)
     return report
 
 

@@ -302,9 +302,8 @@ def validate_cmd(data_dir, sources_dir, fmt, no_owl, skip_excerpts) -> None:
     """Validate DATA_DIR (SHACL shapes, violation queries, OWL) without building or publishing."""
     from pathlib import Path
 
-    from ..shapes.validation import validate_dataset
     from . import paths
-    from .build import load_graphs
+    from .build import load_graphs, validate_graphs
     from .errors import CurationError
     from .report import render_html, render_json, render_text
 
@@ -313,22 +312,7 @@ def validate_cmd(data_dir, sources_dir, fmt, no_owl, skip_excerpts) -> None:
         graphs = load_graphs(Path(data_dir or paths.DATA_DIR), sources_dir=texts)
     except CurationError as exc:
         _fail_with_problems(exc)
-    report = validate_dataset(graphs.dataset, graphs.curated)
-    if not no_owl:
-        from rdflib import Graph
-
-        from .reasoning import check_consistency
-
-        union = Graph()
-        for s, p, o, _g in graphs.dataset.quads((None, None, None, None)):
-            union.add((s, p, o))
-        owl = check_consistency(union)
-        report["owl"] = {
-            "consistent": owl.consistent,
-            "unsatisfiable": owl.unsatisfiable,
-            "explanation": owl.explanation,
-        }
-        report["conforms"] = report["conforms"] and owl.ok
+    report = validate_graphs(graphs, owl=not no_owl)
     render = {"text": render_text, "json": render_json, "html": render_html}[fmt]
     click.echo(render(report))
     sys.exit(0 if report["conforms"] else 1)
