@@ -160,10 +160,11 @@ def virtuoso_baseline(build_dir: Path, texts, lookups, seconds: float) -> dict:
     from virtuoso_support import endpoints, virtuoso_env
 
     from diplograph.loaders.store.checks import check_query
-    from diplograph.loaders.store.publish_remote import push
+    from diplograph.loaders.store.publish_remote import drop_all, push
     from diplograph.loaders.store.remote import RemoteStore
 
     ends = endpoints(virtuoso_env(), "bench")
+    drop_all(ends)  # what an interrupted run left
     t = time.perf_counter()
     push(build_dir, ends, keep=1, check_queries=False)
     load = time.perf_counter() - t
@@ -183,8 +184,11 @@ def virtuoso_baseline(build_dir: Path, texts, lookups, seconds: float) -> dict:
     def ok(status, headers):  # a partial (timed-out) answer is not an answer
         return status == 200 and "X-SQL-State" not in headers
 
-    return {
-        "virtuoso_load_s": load,
-        "virtuoso_catalogue": drive(ends.query, ok, jobs, seconds),
-        "virtuoso_lookups": drive(ends.query, ok, look, seconds),
-    }
+    try:
+        return {
+            "virtuoso_load_s": load,
+            "virtuoso_catalogue": drive(ends.query, ok, jobs, seconds),
+            "virtuoso_lookups": drive(ends.query, ok, look, seconds),
+        }
+    finally:
+        drop_all(ends)  # leave the shared test server as small as it was

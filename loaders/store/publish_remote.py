@@ -192,6 +192,19 @@ def tidy(http: SparqlHttp, *, keep: int = 2, current: str | None = None) -> list
     return dropped
 
 
+def drop_all(endpoints: Endpoints) -> list[str]:
+    """Drop every version of the registry (a benchmark or test deployment, when done)."""
+    http = SparqlHttp(endpoints)
+    dropped = []
+    for vid, _seq, _staged in list_versions(http):
+        answer = http.query(graphs_query(vid), default_graphs=[http.endpoints.registry])
+        rows = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+        probe = Version(vid, frozenset(r["g"].value for r in rows))
+        _drop(http, vid, probe.stored_graphs() + [probe.merge])
+        dropped.append(vid)
+    return dropped
+
+
 def _drop(http: SparqlHttp, vid: str, graphs: list[str], quiet: bool = False) -> None:
     """Drop a version's graphs, then forget it (in that order: a crash leaves it findable)."""
     try:
