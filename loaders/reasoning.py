@@ -20,8 +20,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import OWL, RDF, RDFS, Graph, Literal
 from rdflib.namespace import XSD
+
+from ..ontology import DG_IRI
 
 OUTSIDE_OWL2 = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.duration, XSD.gMonth, XSD.gDay}
 
@@ -49,10 +51,32 @@ class ReasonerReport:
         return "\n".join(lines)
 
 
+#: Namespaces whose terms carry axioms HermiT can use: ours, and OWL/RDF(S) themselves.
+#: The aligned vocabularies (PROV, schema.org, SKOS...) are only super-terms here, with no
+#: axioms of their own, so their materialised triples cannot make a graph inconsistent.
+AXIOM_NAMESPACES = (str(RDF), str(RDFS), str(OWL), DG_IRI)
+
+
 def _owl_compatible(graph: Graph) -> Graph:
+    """What HermiT needs to decide consistency, and nothing it would only have to parse.
+
+    Dropped: materialised super-terms from other vocabularies; annotation values; plain
+    strings of properties whose range is a string (they cannot clash with anything); and
+    literals outside the OWL 2 datatype map. This halves the input on the curated data.
+    """
+    ranges = dict(graph.subject_objects(RDFS.range))
+    annotations = set(graph.subjects(RDF.type, OWL.AnnotationProperty))
+    stringy = {None, XSD.string, RDFS.Literal}
     out = Graph()
     for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype in OUTSIDE_OWL2:
+        if not str(p).startswith(AXIOM_NAMESPACES):
+            continue
+        if isinstance(o, Literal):
+            if o.datatype in OUTSIDE_OWL2 or p in annotations:
+                continue
+            if o.datatype in (None, XSD.string) and ranges.get(p) in stringy:
+                continue
+        elif p == RDF.type and not str(o).startswith(AXIOM_NAMESPACES):
             continue
         out.add((s, p, o))
     return out

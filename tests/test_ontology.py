@@ -184,3 +184,25 @@ def test_documentation_page_lists_every_class_with_hierarchy(ontology):
 def test_version_option():
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0 and "0.1.0" in result.output
+
+
+def test_reasoner_input_keeps_what_can_clash_and_drops_the_rest(ontology):
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from diplograph.loaders.reasoning import _owl_compatible
+
+    graph = Graph() + ontology
+    tariff = URIRef("https://w3id.org/diplograph/id/test-tariff")
+    graph.add((tariff, RDF.type, DG.Tariff))
+    graph.add((tariff, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), tariff))
+    graph.add((tariff, DG.label, Literal("a label")))
+    graph.add((tariff, DG.ratePercent, Literal("a hundred", datatype=XSD.string)))
+    reduced = _owl_compatible(graph)
+    assert (tariff, RDF.type, DG.Tariff) in reduced
+    assert (tariff, DG.ratePercent, Literal("a hundred", datatype=XSD.string)) in reduced
+    assert (tariff, DG.label, Literal("a label")) not in reduced
+    assert not list(
+        reduced.triples((tariff, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None))
+    )
+    assert not check_consistency(graph).consistent  # a string where the range is xsd:decimal
