@@ -91,3 +91,29 @@ def test_regression_week_dated_pages_are_reachable(client):
     response = client.get("/id/date/2025-W44")
     assert response.status_code == 200
     assert b"2025-W44" in response.data
+
+
+def test_entity_iris_dereference_under_a_configured_base(tmp_path):
+    from pathlib import Path
+
+    from diplograph.loaders.build import build
+    from diplograph.web import create_app
+    from diplograph.web.context import STORE_KEY
+
+    fixtures = Path(__file__).parent / "fixtures"
+    base = "https://example.org/dg/"
+    build(fixtures / "valid" / "minimal", tmp_path, base=base, validate=False)
+    app = create_app({"TESTING": True, "DIPLOGRAPH_HOME": str(tmp_path), "WORKERS": 1})
+    try:
+        client = app.test_client()
+        page = client.get("/id/alpha")
+        assert page.status_code == 200
+        assert b"Alpha" in page.data and b"President of Country A" in page.data
+        turtle = client.get("/id/alpha.ttl")
+        assert turtle.status_code == 200
+        assert b"https://example.org/dg/id/alpha" in turtle.data
+        assert b"https://w3id.org/diplograph/id/alpha" not in turtle.data
+        source = client.get("/sources/mini-2025-10-24")
+        assert source.status_code == 200 and b"Alpha" in source.data
+    finally:
+        app.extensions[STORE_KEY].close()

@@ -18,8 +18,9 @@ import pyoxigraph as ox
 from ..loaders import paths
 
 DG = "https://w3id.org/diplograph/def#"
-ID = "https://w3id.org/diplograph/id/"
-GRAPH = "https://w3id.org/diplograph/graph/"
+BASE = "https://w3id.org/diplograph/"
+ID = BASE + "id/"
+GRAPH = BASE + "graph/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -68,20 +69,41 @@ def iri(text: str) -> ox.NamedNode:
     return ox.NamedNode(text)
 
 
+def _base() -> str:
+    """The base IRI the served build was minted under (`diplograph build --base`)."""
+    from flask import has_app_context
+
+    if has_app_context():
+        from .context import build_info
+
+        return build_info().get("base") or BASE
+    return BASE
+
+
+def id_namespace() -> str:
+    return _base() + "id/"
+
+
+def graph_namespace() -> str:
+    return _base() + "graph/"
+
+
 def entity_iri(entity_id: str) -> str:
-    return ID + entity_id
+    return id_namespace() + entity_id
 
 
 def local_id(text: str) -> str:
     """An entity's id from its IRI (the path under /id/), or the IRI itself."""
-    return text[len(ID) :] if text.startswith(ID) else text
+    ns = id_namespace()
+    return text[len(ns) :] if text.startswith(ns) else text
 
 
 def source_id(graph: str) -> str | None:
     """The curated source id of a per-source named graph, or None for entities/curation."""
-    if not graph.startswith(GRAPH):
+    ns = graph_namespace()
+    if not graph.startswith(ns):
         return None
-    name = graph[len(GRAPH) :]
+    name = graph[len(ns) :]
     return None if name in ("entities", "curation") else name
 
 

@@ -12,7 +12,7 @@ from . import display
 from .context import build_info, cached, select
 from .describe import Describer
 from .entities import source_index
-from .graphdata import GRAPH, Quads, iri, local_id, nodes_of_type, run
+from .graphdata import Quads, graph_namespace, iri, local_id, nodes_of_type, run
 
 bp = Blueprint("pages", __name__)
 
@@ -58,7 +58,7 @@ def sources():
 
 def source_facts(source_id: str) -> list[tuple[str, list[dict]]]:
     """The facts a source's graph supports, grouped by their most specific type."""
-    rows = run(select(), "source-facts", g=[iri(GRAPH + source_id)])
+    rows = run(select(), "source-facts", g=[iri(graph_namespace() + source_id)])
     excerpts: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         fact, exact = row["fact"].value, row["exact"].value
