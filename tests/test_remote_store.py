@@ -374,3 +374,14 @@ def test_cli_serve_store_serves_from_the_remote_backend(tmp_path, monkeypatch):
     store = served[0].extensions[STORE_KEY]
     assert isinstance(store, RemoteStore) and store.http.endpoints.query == url
     assert f"Serving the store at {url}" in result.output
+
+
+def test_regression_virtuoso_cancel_is_a_timeout():
+    from diplograph.loaders.store.http import _internal_error
+
+    cancelled = Exception(
+        "Response: b'Virtuoso HY008 Error SR203: Async statement killed by SQLCancel.'"
+    )
+    assert isinstance(_internal_error(cancelled), st.QueryTimeout)
+    other = Exception("Response: b'Virtuoso 37000 Error SP030: SPARQL compiler'")
+    assert not isinstance(_internal_error(other), st.QueryTimeout)

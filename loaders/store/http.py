@@ -197,6 +197,8 @@ def _detail(exc: Exception) -> str:
 
 def _internal_error(exc: Exception) -> StoreError:
     text = _detail(exc)
-    if "SR171" in text or "timed out" in text.lower():  # Virtuoso's transaction timeout
+    # Virtuoso's time limit shows as a transaction timeout (SR171) or, when the query is
+    # cancelled while it runs, as HY008 / SR203 "Async statement killed by SQLCancel".
+    if any(code in text for code in ("SR171", "SR203", "HY008")) or "timed out" in text.lower():
         return QueryTimeout(f"Query stopped by the remote store's time limit: {text}")
     return RemoteError(f"Remote store error: {text}")
