@@ -64,3 +64,33 @@ def test_duplicate_key_in_a_record(tmp_path):
     path.write_text("- id: x\n  label: a\n  label: b\n")
     (problem,) = problems_of(path, "dup.yaml")
     assert problem.line == 3 and "twice" in problem.message
+
+
+def _shape(value):
+    """A parsed value with every line it carries, for comparing two parsers."""
+    if isinstance(value, dict):
+        items = {k: _shape(v) for k, v in value.items()}
+        return ("map", value.line, dict(value.key_lines), items)
+    if isinstance(value, list):
+        return ("seq", value.line, [_shape(v) for v in value])
+    return ("str", value.line, str(value))
+
+
+def test_fast_parser_reads_the_real_data_exactly_as_the_checking_parser(monkeypatch):
+    """libyaml reads files without anchors; it must give the same values and lines."""
+    from diplograph.loaders import paths
+
+    files = sorted(paths.DATA_DIR.rglob("*.yaml"))
+    assert len(files) >= 8
+    fast = {f: _shape(read_yaml(f, f.name)) for f in files}
+    monkeypatch.setattr(yamlsrc, "_CLoader", yamlsrc._NoAliasLoader)
+    for f in files:
+        assert _shape(read_yaml(f, f.name)) == fast[f], f.name
+    assert yamlsrc.yaml.__with_libyaml__  # the fast path is what the build really runs
+
+
+def test_an_anchor_without_alias_is_refused(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("- id: x\n  label: &l Xi\n")
+    (problem,) = problems_of(path)
+    assert problem.line == 2 and "anchor" in problem.message
