@@ -10,13 +10,14 @@ import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 
-from rdflib import RDF, Dataset, Literal, Namespace, URIRef
+from rdflib import RDF, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
 from ..ontology import BASE, DG
 from .curated import Curated, Record, as_list
 from .dates import parse_date
 from .errors import Problem, suggest
+from .quads import Quads
 from .vocab import Vocabulary, snake
 from .yamlsrc import Map
 
@@ -62,7 +63,7 @@ class Emitter:
         self.cur, self.vocab = cur, vocab
         self.ID = Namespace(base + "id/")
         self.GRAPH = Namespace(base + "graph/")
-        self.ds = Dataset()
+        self.ds = Quads()
         self.problems: list[Problem] = []
         self.excerpts: list[tuple[str, str, str, int]] = []  # source, text, file, line
         self.source_dates: dict[str, str] = {}

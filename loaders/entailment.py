@@ -8,15 +8,17 @@ inside each named graph, not in a separate inference graph.
 
 from __future__ import annotations
 
-from rdflib import OWL, RDF, RDFS, Dataset, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+
+from .quads import Quads
 
 
 def closure(graph: Graph, term: URIRef, relation: URIRef) -> set[URIRef]:
     return {t for t in graph.transitive_objects(term, relation) if isinstance(t, URIRef)}
 
 
-def materialise(ds: Dataset, ontology: Graph) -> int:
-    """Add entailed triples to every named graph of `ds`; return how many were added."""
+def materialise(quads: Quads, ontology: Graph) -> int:
+    """Add entailed triples to every named graph of `quads`; return how many were added."""
     supers_c: dict[URIRef, set[URIRef]] = {}
     supers_p: dict[URIRef, set[URIRef]] = {}
     inverse = {}
@@ -26,28 +28,42 @@ def materialise(ds: Dataset, ontology: Graph) -> int:
     transitive = set(ontology.subjects(RDF.type, OWL.TransitiveProperty))
 
     added = 0
-    for g in list(ds.graphs()):
-        if len(g) == 0:
-            continue
+    for g in list(quads.graphs.values()):
         new: set[tuple] = set()
         for s, p, o in g:
             if p == RDF.type and isinstance(o, URIRef):
                 if o not in supers_c:
-                    supers_c[o] = closure(ontology, o, RDFS.subClassOf)
-                new.update((s, RDF.type, c) for c in supers_c[o] if c != o)
+                    supers_c[o] = closure(ontology, o, RDFS.subClassOf) - {o}
+                new.update((s, RDF.type, c) for c in supers_c[o])
                 continue
             if p not in supers_p:
-                supers_p[p] = closure(ontology, p, RDFS.subPropertyOf)
-            new.update((s, q, o) for q in supers_p[p] if q != p)
+                supers_p[p] = closure(ontology, p, RDFS.subPropertyOf) - {p}
+            new.update((s, q, o) for q in supers_p[p])
             if p in inverse and isinstance(o, URIRef):
                 new.add((o, inverse[p], s))
             if p in symmetric:
                 new.add((o, p, s))
         for p in transitive:
-            for s in set(g.subjects(p, None)):
-                new.update((s, p, o) for o in closure(g, s, p) if o != s)
+            edges: dict = {}
+            for s, q, o in g:
+                if q == p:
+                    edges.setdefault(s, set()).add(o)
+            for triple in list(new):
+                if triple[1] == p:
+                    edges.setdefault(triple[0], set()).add(triple[2])
+            for s in edges:
+                new.update((s, p, o) for o in _reachable(edges, s) if o != s)
         before = len(g)
-        for triple in new:
-            g.add(triple)
+        g |= new
         added += len(g) - before
     return added
+
+
+def _reachable(edges: dict, start) -> set:
+    seen, todo = set(), [start]
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen

@@ -33,30 +33,40 @@ from .checks import DEFAULT_MAX_QUERY_BYTES, check_query
 from .pool import WorkerPool
 
 
-def load_nquads(nq_path: Path | str, store_dir: Path | str) -> int:
+def load_nquads(
+    nq_path: Path | str, store_dir: Path | str, *, lines: list[str] | None = None
+) -> int:
     """Bulk-load an N-Quads file into a new on-disk store; returns the number of quads read.
 
     Each quad is also written to the default graph, which queries use as the merge:
     Oxigraph 0.5's union default graph repeats a triple once per graph holding it,
-    where SPARQL's merge is a set. One bulk pass does both (an INSERT ... WHERE
-    afterwards is slower, being transactional).
+    where SPARQL's merge is a set. Oxigraph's bulk loader reads the file; the merge
+    comes from `lines` when the caller has them (the build's own writer puts a named
+    graph on every line, so the graph is the last term), else from parsing the file.
     """
     store_dir = Path(store_dir)
     if store_dir.exists() and any(store_dir.iterdir()):
         raise FileExistsError(f"{store_dir} is not empty: a build always loads a fresh store")
-    read = 0
-
-    def with_merge():
-        nonlocal read
-        for quad in ox.parse(path=str(nq_path), format=ox.RdfFormat.N_QUADS):
-            read += 1
-            yield quad
-            if not isinstance(quad.graph_name, ox.DefaultGraph):
-                yield ox.Quad(quad.subject, quad.predicate, quad.object)
-
     store = ox.Store(str(store_dir))
     try:
-        store.bulk_extend(with_merge())
+        store.bulk_load(path=str(nq_path), format=ox.RdfFormat.N_QUADS)
+        if lines is not None:
+            read = len(lines)
+            merge = {line[: line.rindex(" ", 0, len(line) - 3)] for line in lines}
+            body = "".join(f"{triple} .\n" for triple in merge).encode("utf-8")
+            del merge
+            store.bulk_load(body, ox.RdfFormat.N_TRIPLES)
+        else:
+            read = 0
+
+            def merged():
+                nonlocal read
+                for quad in ox.parse(path=str(nq_path), format=ox.RdfFormat.N_QUADS):
+                    read += 1
+                    if not isinstance(quad.graph_name, ox.DefaultGraph):
+                        yield ox.Quad(quad.subject, quad.predicate, quad.object)
+
+            store.bulk_extend(merged())
         store.flush()
         store.optimize()
         return read
