@@ -4,29 +4,38 @@ pyshacl runs a SPARQL constraint's query once for every focus node, parsing
 it anew each time: a few milliseconds each, minutes at a million triples. The
 queries here are written so that leaving `$this` unbound and keeping the rows
 whose `?this` is a target of the shape gives the same solutions as
-pre-binding it; so each runs once over the whole graph. The validation runs
-pyshacl on the shapes without their `sh:sparql` and adds these results.
+pre-binding it; so each runs once, on the build's Oxigraph store.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
+
+from .compiled import Result, UnsupportedShape, to_rdflib
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _THIS = re.compile(r"\$this\b")
 _SUBST = re.compile(r"\{[?$](\w+)\}")
+_OWN_PROLOGUE = re.compile(r"\s*(PREFIX|BASE)\b", re.I)
+_PRE_BOUND = re.compile(r"\$(shapesGraph|currentShape|PATH)\b")
 
 
 @dataclass
 class SparqlConstraint:
     shape: URIRef
     node: object
-    query: str
+    prefixes: str
+    select: str
     messages: list[str]
     severity: URIRef
+
+    @property
+    def query(self) -> str:
+        return self.prefixes + self.select
 
 
 def constraints(shapes: Graph) -> list[SparqlConstraint]:
@@ -36,7 +45,7 @@ def constraints(shapes: Graph) -> list[SparqlConstraint]:
         if shapes.value(node, SH.deactivated) == Literal(True):
             continue
         if shapes.value(shape, SH.path) is not None:
-            raise ValueError(f"{shape}: SPARQL constraints on property shapes are not supported")
+            raise UnsupportedShape(f"{shape}: SPARQL constraints on property shapes")
         prefixes = "".join(
             f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
             for p in shapes.objects(node, SH.prefixes)
@@ -46,58 +55,44 @@ def constraints(shapes: Graph) -> list[SparqlConstraint]:
         messages = [str(m) for m in shapes.objects(shape, SH.message)]
         messages += [m for m in map(str, shapes.objects(node, SH.message)) if m not in messages]
         severity = shapes.value(shape, SH.severity) or SH.Violation
-        query = prefixes + _THIS.sub("?this", str(shapes.value(node, SH.select)))
-        found.append(SparqlConstraint(shape, node, query, messages, severity))
+        select = _THIS.sub("?this", str(shapes.value(node, SH.select)))
+        found.append(SparqlConstraint(shape, node, prefixes, select, messages, severity))
     return found
 
 
-def without_sparql(shapes: Graph) -> Graph:
-    """A copy of the shapes without their SPARQL constraints, for pyshacl to run the rest."""
-    core = Graph()
-    for triple in shapes:
-        if triple[1] != SH.sparql:
-            core.add(triple)
-    for prefix, ns in shapes.namespaces():
-        core.bind(prefix, ns)
-    return core
+def evaluate(shapes: Graph, store, targets: Callable[[object], str | None]) -> list[Result]:
+    """Results of every SPARQL constraint over the store's union of graphs.
 
-
-def targets(shapes: Graph, shape, data: Graph, ontology: Graph) -> set:
-    """The focus nodes of `shape` in `data`; class targets reach sub-classes via the ontology."""
-    nodes: set = set(shapes.objects(shape, SH.targetNode))
-    for cls in shapes.objects(shape, SH.targetClass):
-        for sub in {cls, *ontology.transitive_subjects(RDFS.subClassOf, cls)}:
-            nodes.update(data.subjects(RDF.type, sub))
-    for prop in shapes.objects(shape, SH.targetSubjectsOf):
-        nodes.update(data.subjects(prop, None))
-    for prop in shapes.objects(shape, SH.targetObjectsOf):
-        nodes.update(data.objects(None, prop))
-    return nodes
-
-
-def evaluate(shapes: Graph, data: Graph, ontology: Graph) -> list[dict]:
-    """Results of every SPARQL constraint over `data`: focus, value, path, shape, messages."""
+    `targets(shape)` is a group pattern binding ?this to the shape's focus nodes
+    (compiled.Compiler.targets): rows whose ?this is not one are dropped inside
+    the query. Rows are distinct, as pyshacl keeps one result per distinct row.
+    """
     results = []
     for c in constraints(shapes):
-        focus_nodes = targets(shapes, c.shape, data, ontology)
-        if not focus_nodes:
+        if shapes.value(c.shape, SH.deactivated) == Literal(True):
             continue
-        for row in data.query(c.query):
-            values = row.asdict()
-            this = values.get("this")
-            if this not in focus_nodes:
-                continue
+        pattern = targets(c.shape)
+        if pattern is None:
+            continue
+        if _OWN_PROLOGUE.match(c.select) or _PRE_BOUND.search(c.select):
+            raise UnsupportedShape(f"{c.shape}: a SPARQL constraint this engine cannot run once")
+        query = f"SELECT DISTINCT * WHERE {{ {{ {c.select} }} FILTER EXISTS {{ {pattern} }} }}"
+        query = c.prefixes + query
+        rows = store.query(query, use_default_graph_as_union=True)
+        names = [v.value for v in rows.variables]
+        for row in rows:
+            values = {n: to_rdflib(row[n]) for n in names if row[n] is not None}
             messages = [
                 _SUBST.sub(lambda m, v=values: str(v.get(m[1], m[0])), text) for text in c.messages
             ]
             results.append(
-                {
-                    "focus": this,
-                    "value": values.get("value"),
-                    "path": values.get("path"),
-                    "shape": c.shape,
-                    "messages": messages,
-                    "severity": c.severity,
-                }
+                Result(
+                    values.get("this"),
+                    values.get("value"),
+                    values.get("path"),
+                    c.shape,
+                    messages,
+                    c.severity,
+                )
             )
     return results

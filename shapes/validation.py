@@ -1,11 +1,14 @@
 """SHACL validation of a build, each problem traced back to the curated file and line.
 
-The build has already materialised super-classes and super-properties in every
-named graph, so pyshacl runs without inference over the union of the data
-graphs (the ontology's own triples left out), with the ontology passed only so
-that `sh:targetClass` and `sh:class` also reach sub-classes a partner's graph
-did not materialise. The data-quality queries (`queries/*-violation.rq`) run
-over the same union (in Oxigraph, for speed); every row they return is a violation.
+The build holds its quads in an in-memory Oxigraph store, every named graph
+with the ontology's, entailments already materialised: the shapes are
+compiled to SPARQL and run there (compiled.py for core SHACL, sparql.py for
+the SHACL-SPARQL constraints), over the union of every graph, as pyshacl
+sees the data with the ontology mixed in. No rdflib copy of the data is made.
+The data-quality queries (`queries/*-violation.rq`) run on the same store over
+the data graphs (the ontology left out); every row they return is a violation.
+engine="pyshacl" runs plain pyshacl instead, the baseline the fast engine
+must agree with.
 """
 
 from __future__ import annotations
@@ -13,16 +16,19 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, BNode, Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
 
 from ..loaders import paths
 from ..ontology import DG, ONTOLOGY_IRI
-from . import sparql
+from . import compiled, sparql
+from .compiled import to_ox, to_rdflib
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DGSH = Namespace("https://w3id.org/diplograph/shapes#")
 SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_ONTOLOGY = ox.NamedNode(ONTOLOGY_IRI)
 
 
 @lru_cache(maxsize=1)
@@ -49,8 +55,15 @@ def ontology_graph() -> Graph:
     return load_vocabulary().graph
 
 
+def dataset_store(dataset: Dataset) -> ox.Store:
+    """An in-memory Oxigraph copy of a dataset, every graph kept."""
+    store = ox.Store()
+    store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), ox.RdfFormat.N_QUADS)
+    return store
+
+
 def union_graph(dataset: Dataset) -> Graph:
-    """Every named graph but the ontology's, as one graph (facts span several sources)."""
+    """Every named graph but the ontology's, as one graph (for plain pyshacl)."""
     union = Graph()
     onto = URIRef(ONTOLOGY_IRI)
     for ctx in dataset.graphs():
@@ -59,19 +72,51 @@ def union_graph(dataset: Dataset) -> Graph:
     return union
 
 
+def data_graphs(store: ox.Store) -> list:
+    """The named graphs but the ontology's: the data the violation queries look at.
+
+    The default graph is left out: the build's store repeats there the merge of
+    every named graph, the ontology's included.
+    """
+    return [g for g in store.named_graphs() if g != _ONTOLOGY]
+
+
+def _in_data_graph(graph) -> bool:
+    return graph != _ONTOLOGY and not isinstance(graph, ox.DefaultGraph)
+
+
 class Locator:
-    """Finds the curated file:line of a node, or of the record it hangs from."""
+    """Finds the curated file:line of a node, or of the record it hangs from.
 
-    LINKS_TO_SKIP = {DG.conflictsWith, DG.disputes, DG.claimedValue, DG.about}
+    Works on the store (an rdflib Dataset is copied into one), looking up only
+    the nodes asked about: a build with few problems makes few look-ups.
+    """
 
-    def __init__(self, dataset: Dataset):
-        self.ds = dataset
-        self.where: dict = {}
-        for s, _p, o, g in dataset.quads((None, DG.curatedIn, None, None)):
-            self.where.setdefault(s, {})[_gid(g)] = str(o)
+    LINKS_TO_SKIP = {to_ox(p) for p in (DG.conflictsWith, DG.disputes, DG.claimedValue, DG.about)}
+    CURATED_IN = to_ox(DG.curatedIn)
+    TYPE = to_ox(RDF.type)
+
+    def __init__(self, store):
+        self.store = dataset_store(store) if isinstance(store, Dataset) else store
+        self._where: dict = {}
+
+    def where(self, node) -> dict:
+        """Graph -> the location `dg:curatedIn` gives the node there."""
+        found = self._where.get(node)
+        if found is None:
+            found = self._where[node] = {
+                q.graph_name: q.object.value
+                for q in self.store.quads_for_pattern(node, self.CURATED_IN, None, None)
+                if _in_data_graph(q.graph_name)
+            }
+        return found
 
     def locate(self, node) -> str | None:
         if node is None:
+            return None
+        if not isinstance(node, ox.NamedNode | ox.BlankNode | ox.Literal):
+            node = to_ox(node)
+        if isinstance(node, ox.Literal):
             return None
         direct = self._own(node)
         if direct:
@@ -80,19 +125,17 @@ class Locator:
         for _depth in range(3):
             found, nxt = [], []
             for current, graph in frontier:
-                for s, p, _o, g in self.ds.quads((None, None, current, graph)):
-                    if p in self.LINKS_TO_SKIP or s in seen or isinstance(s, Literal):
+                for q in self.store.quads_for_pattern(None, None, current, graph):
+                    s, gid = q.subject, q.graph_name
+                    if q.predicate in self.LINKS_TO_SKIP or s in seen or not _in_data_graph(gid):
                         continue
-                    gid = _gid(g)
-                    if gid == URIRef(ONTOLOGY_IRI):
-                        continue
-                    here = self.where.get(s, {})
+                    here = self.where(s)
                     if gid in here:
                         found.append(here[gid])
                     elif here:
                         found.append(sorted(here.values())[0])
                     else:
-                        nxt.append((s, g))
+                        nxt.append((s, gid))
                     seen.add(s)
             if found:
                 return sorted(found, key=_sort_key)[0]
@@ -101,18 +144,14 @@ class Locator:
 
     def _own(self, node) -> str | None:
         """The defining record's location: the graph that gives the node its type."""
-        here = self.where.get(node)
+        here = self.where(node)
         if not here:
             return None
         if len(here) > 1:
             for gid in sorted(here, key=lambda k: _sort_key(here[k])):
-                if (node, RDF.type, None, gid) in self.ds:
+                if next(self.store.quads_for_pattern(node, self.TYPE, None, gid), None):
                     return here[gid]
         return sorted(here.values(), key=_sort_key)[0]
-
-
-def _gid(graph):
-    return getattr(graph, "identifier", graph)
 
 
 def _sort_key(where: str):
@@ -168,21 +207,6 @@ def _item(locator: Locator, focus, value, path, shape, messages, severity) -> di
     }
 
 
-def _results(results: Graph, locator: Locator) -> list[dict]:
-    return [
-        _item(
-            locator,
-            results.value(r, SH.focusNode),
-            results.value(r, SH.value),
-            results.value(r, SH.resultPath),
-            results.value(r, SH.sourceShape),
-            results.objects(r, SH.resultMessage),
-            results.value(r, SH.resultSeverity),
-        )
-        for r in results.subjects(RDF.type, SH.ValidationResult)
-    ]
-
-
 def violation_queries(folder: Path | None = None) -> dict[str, dict]:
     """The data-quality queries: name -> {title, description, text} (catalogue-style header)."""
     from ..queries.catalogue import split_header
@@ -199,30 +223,19 @@ def violation_queries(folder: Path | None = None) -> dict[str, dict]:
     return found
 
 
-def _term(value):
-    """A pyoxigraph term as the rdflib term the locator indexes."""
-    import pyoxigraph as ox
-
-    if isinstance(value, ox.NamedNode):
-        return URIRef(value.value)
-    return None if value is None else Literal(value.value)
-
-
-def run_queries(union: Graph, locator: Locator, folder: Path | None = None):
-    """Run every *-violation.rq; each row becomes a violation naming the query.
-
-    They run on an in-memory Oxigraph copy of the union: rdflib's evaluation of
-    their FILTER NOT EXISTS is a hundred times slower at a million triples.
-    """
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    store.bulk_load(union.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+def run_queries(store: ox.Store, locator: Locator, folder: Path | None = None):
+    """Run every *-violation.rq on the data graphs; each distinct row becomes a violation."""
+    graphs = data_graphs(store)
     summary, items = {}, []
     for name, query in violation_queries(folder).items():
-        solutions = store.query(query["text"])
+        solutions = store.query(query["text"], default_graph=graphs)
         names = [v.value for v in solutions.variables]
-        rows = [{n: _term(sol[n]) for n in names if sol[n] is not None} for sol in solutions]
+        rows, seen = [], set()
+        for sol in solutions:
+            key = tuple(sol[n] for n in names)
+            if key not in seen:  # the same triple in two graphs is one fact
+                seen.add(key)
+                rows.append({n: to_rdflib(sol[n]) for n in names if sol[n] is not None})
         summary[name] = {
             "title": query["title"],
             "description": query["description"],
@@ -249,34 +262,20 @@ def run_queries(union: Graph, locator: Locator, folder: Path | None = None):
     return summary, items
 
 
-@lru_cache(maxsize=1)
-def _core_shapes() -> Graph:
-    return sparql.without_sparql(shapes_graph())
+def compiled_results(store: ox.Store) -> list[compiled.Result]:
+    """The shapes' results on the store: core SHACL compiled to SPARQL, then SHACL-SPARQL."""
+    shapes = shapes_graph()
+    compiler = compiled.Compiler(shapes, store)
+    return compiler.results() + sparql.evaluate(shapes, store, compiler.targets)
 
 
-def shacl_results(union: Graph, locator: Locator, *, engine: str = "fast") -> list[dict]:
-    """SHACL results over `union` (which pyshacl extends with the ontology in place).
-
-    engine="fast" runs the SPARQL constraints once per shape (see sparql.py) and
-    pyshacl for the rest; engine="pyshacl" hands every shape to pyshacl, for
-    comparison: both give the same results.
-    """
+def pyshacl_results(union: Graph) -> list[compiled.Result]:
+    """Plain pyshacl over `union` (which it extends with the ontology in place): the baseline."""
     import pyshacl
 
-    items = []
-    shapes = shapes_graph()
-    if engine == "fast":
-        for r in sparql.evaluate(shapes, union, ontology_graph()):
-            items.append(
-                _item(locator, r["focus"], r["value"], r["path"], r["shape"],
-                      r["messages"], r["severity"])
-            )  # fmt: skip
-        shapes = _core_shapes()
-    elif engine != "pyshacl":
-        raise ValueError(f"unknown engine {engine!r}")
     _conforms, results, _text = pyshacl.validate(
         union,
-        shacl_graph=shapes,
+        shacl_graph=shapes_graph(),
         ont_graph=ontology_graph(),
         inference="none",  # the build has materialised the entailments already
         inplace=True,  # `union` is our own copy: no need for pyshacl to clone it
@@ -284,25 +283,26 @@ def shacl_results(union: Graph, locator: Locator, *, engine: str = "fast") -> li
         advanced=False,
         meta_shacl=False,
     )
-    return items + _results(results, locator)
+    return [
+        compiled.Result(
+            results.value(r, SH.focusNode),
+            results.value(r, SH.value),
+            results.value(r, SH.resultPath),
+            results.value(r, SH.sourceShape),
+            [str(m) for m in results.objects(r, SH.resultMessage)],
+            results.value(r, SH.resultSeverity),
+        )
+        for r in results.subjects(RDF.type, SH.ValidationResult)
+    ]
 
 
-def validate_dataset(
-    dataset: Dataset,
-    curated=None,
-    *,
-    queries_dir: Path | None = None,
-    engine: str = "fast",
-) -> dict:
-    """Validate a built dataset; the report says where in the curated files each problem is.
-
-    `curated` (the loader's records) is accepted for the build's call; locations
-    come from the `dg:curatedIn` the loader wrote on every record's node.
-    """
-    union = union_graph(dataset)
-    locator = Locator(dataset)
-    query_summary, query_items = run_queries(union, locator, queries_dir)
-    items = shacl_results(union, locator, engine=engine) + query_items
+def _report(store: ox.Store, results, queries_dir: Path | None) -> dict:
+    locator = Locator(store)
+    query_summary, query_items = run_queries(store, locator, queries_dir)
+    items = [
+        _item(locator, r.focus, r.value, r.path, r.shape, r.messages, r.severity) for r in results
+    ]
+    items += query_items
     order = lambda i: (_sort_key(i["where"] or "~:0"), i["shape"], i["message"], i["focus"] or "")  # noqa: E731
     violations = sorted((i for i in items if i["severity"] == "Violation"), key=order)
     warnings = sorted((i for i in items if i["severity"] != "Violation"), key=order)
@@ -312,3 +312,45 @@ def validate_dataset(
         "warnings": warnings,
         "queries": query_summary,
     }
+
+
+def validate_store(
+    store: ox.Store, *, queries_dir: Path | None = None, engine: str = "fast"
+) -> dict:
+    """Validate a build held in an Oxigraph store (every graph, the ontology's too).
+
+    The report says where in the curated files each problem is, from the
+    `dg:curatedIn` the loader wrote on every record's node. engine="pyshacl"
+    copies the data into rdflib for plain pyshacl (slow: for comparison only).
+    """
+    if engine == "fast":
+        results = compiled_results(store)
+    elif engine == "pyshacl":
+        union = Graph()
+        for q in store.quads_for_pattern(None, None, None, None):
+            if q.graph_name != _ONTOLOGY:
+                union.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        results = pyshacl_results(union)
+    else:
+        raise ValueError(f"unknown engine {engine!r}")
+    return _report(store, results, queries_dir)
+
+
+def validate_dataset(
+    dataset: Dataset,
+    curated=None,
+    *,
+    queries_dir: Path | None = None,
+    engine: str = "fast",
+    store: ox.Store | None = None,
+) -> dict:
+    """Validate a built rdflib dataset (tests, the CLI, small data): see validate_store.
+
+    `curated` (the loader's records) is accepted for the build's call. `store`,
+    when given, is the same data already in Oxigraph. engine="pyshacl" runs
+    plain pyshacl over the dataset's union, as the baseline.
+    """
+    store = store if store is not None else dataset_store(dataset)
+    if engine == "pyshacl":
+        return _report(store, pyshacl_results(union_graph(dataset)), queries_dir)
+    return validate_store(store, queries_dir=queries_dir, engine=engine)

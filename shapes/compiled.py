@@ -1,0 +1,565 @@
+"""Core SHACL compiled to SPARQL and run on an Oxigraph store, with pyshacl's results.
+
+pyshacl walks every focus node in Python over an rdflib graph: a minute and
+several GB at a million quads. Here each constraint of a shape becomes one
+SPARQL query over all its focus nodes, run on the build's store with the
+default graph as the union of every graph (ontology included, as pyshacl
+mixes the ontology it is given into the data). Only the constraint
+components our shapes use are compiled; any other raises UnsupportedShape
+rather than being skipped.
+
+Where pyshacl's outcome hangs on rdflib's reading of a literal (is it
+well-typed, how it compares, a Python regular expression), the distinct
+values at stake are fetched and judged in Python with pyshacl's own rules,
+and the few that fail are written into the query: the same answers, but
+judged once per distinct value rather than once per focus node.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from itertools import count
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import XSD
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+_XSD_STRING = str(XSD.string)
+_LANG_STRING = str(RDF.langString)
+
+# What a shape may say besides its constraints, and the constraint parameters compiled here.
+_TARGETS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode}
+_ABOUT = {RDF.type, SH.message, SH.severity, SH.deactivated, SH.name, SH.description}
+_ABOUT |= {SH.order, SH.group, SH.property, SH.path, SH.sparql, SH.prefixes}
+_VALUE = {SH["class"], SH.nodeKind, SH.datatype, SH["in"], SH["or"], SH.minInclusive}
+_VALUE |= {SH.pattern, SH.minLength}
+_COUNT = {SH.minCount, SH.maxCount}
+_SUPPORTED = _VALUE | _COUNT | {SH.lessThanOrEquals, SH.flags}
+
+_NODE_KINDS = {
+    SH.IRI: "isIRI({0})",
+    SH.BlankNode: "isBlank({0})",
+    SH.Literal: "isLiteral({0})",
+    SH.BlankNodeOrIRI: "(isIRI({0}) || isBlank({0}))",
+    SH.BlankNodeOrLiteral: "(isBlank({0}) || isLiteral({0}))",
+    SH.IRIOrLiteral: "(isIRI({0}) || isLiteral({0}))",
+}
+
+
+class UnsupportedShape(ValueError):
+    """A shape uses SHACL that this engine does not compile: run pyshacl on it instead."""
+
+
+@dataclass
+class Result:
+    """One validation result, as pyshacl would report it (terms as rdflib terms)."""
+
+    focus: object
+    value: object
+    path: object
+    shape: object
+    messages: list[str]
+    severity: URIRef
+
+
+def to_rdflib(term):
+    """An Oxigraph term as the rdflib term pyshacl would have seen."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+
+
+def to_ox(term):
+    """An rdflib term as an Oxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _sparql_term(term) -> str:
+    """A term written into a query: IRIs and literals only (a blank node there is a variable)."""
+    if isinstance(term, ox.BlankNode | BNode):
+        raise UnsupportedShape(f"blank node {term} cannot be named in a query")
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return str(term)
+    return term.n3()
+
+
+def _any_of(var: str, terms) -> str:
+    """True when `var` is one of `terms`, compared as terms (not as values)."""
+    terms = sorted({_sparql_term(t) for t in terms})
+    return "(" + " || ".join(f"sameTerm({var}, {t})" for t in terms) + ")" if terms else "false"
+
+
+# -- pyshacl's judgement of single literals, in Python ------------------------------------
+
+
+def _actual_datatype(value, datatype) -> bool:
+    """pyshacl's check that a literal's Python value suits its datatype."""
+    kinds = {
+        XSD.string: (str, bytes),
+        RDF.langString: (str, bytes),
+        XSD.integer: int,
+        XSD.float: float,
+        XSD.decimal: Decimal,
+        XSD.boolean: bool,
+        XSD.date: date,
+        XSD.time: time,
+        XSD.dateTime: datetime,
+    }
+    kind = kinds.get(datatype)
+    return True if kind is None else isinstance(value, kind)
+
+
+def _well_typed(literal: Literal, datatype) -> bool:
+    """sh:datatype as pyshacl judges a literal whose datatype is the one required."""
+    if getattr(literal, "ill_typed", None) is True:
+        return False
+    return _actual_datatype(literal.value, datatype)
+
+
+def _min_inclusive(literal: Literal, bound: Literal) -> bool:
+    from pyshacl.rdfutil.compare import compare_literal
+
+    if isinstance(bound.value, str) != isinstance(literal.value, str):
+        return False
+    try:
+        return compare_literal(literal, bound) >= 0
+    except (TypeError, NotImplementedError):
+        return False
+
+
+def _string_of(term) -> str:
+    """The text sh:pattern and sh:minLength look at (pyshacl's value_node_to_string)."""
+    literal = isinstance(term, Literal) and term.value is not None
+    if literal and term.datatype in (None, RDF.langString, XSD.string):
+        return str(term.value)
+    return str(term)
+
+
+def _less_or_equal(value, other) -> bool:
+    """sh:lessThanOrEquals as pyshacl compares one pair of values."""
+    if isinstance(value, BNode) or isinstance(other, BNode):
+        raise UnsupportedShape("sh:lessThanOrEquals cannot compare a blank node")
+
+    def plain(term):
+        if isinstance(term, URIRef):
+            return str(term), True
+        if isinstance(term, Literal) and isinstance(term.value, str):
+            return term.value, True
+        return term, False
+
+    (a, a_text), (b, b_text) = plain(value), plain(other)
+    if a_text != b_text:
+        return False
+    return bool(a <= b)
+
+
+# -- the compiler -------------------------------------------------------------------------
+
+
+@dataclass
+class _Check:
+    """One query whose rows are results: ?this, and ?value when the result has one."""
+
+    query: str
+    shape: object
+    path: object
+    messages: list[str]
+    severity: URIRef
+    with_value: bool
+    pairs: bool = False  # rows are (?this ?value ?other), one result each
+
+
+@dataclass
+class _Context:
+    """Where a variable gets its values: the group pattern that binds it."""
+
+    pattern: str
+    fresh: count = field(default_factory=count)
+
+    def var(self, stem: str) -> str:
+        return f"?_{stem}{next(self.fresh)}"
+
+
+class Compiler:
+    """Turns the shapes into queries against one store (some literals judged on the way)."""
+
+    def __init__(self, shapes: Graph, store: ox.Store):
+        self.shapes = shapes
+        self.store = store
+        self._subclasses = _subclass_closure(store)
+        for _node in shapes.subjects(RDF.type, SH.ConstraintComponent):
+            raise UnsupportedShape("custom constraint components (sh:ConstraintComponent)")
+
+    # -- running queries
+
+    def select(self, query: str):
+        return self.store.query(query, use_default_graph_as_union=True)
+
+    def distinct(self, var: str, ctx: _Context, condition: str) -> list:
+        """The distinct terms `var` takes in `ctx` that meet `condition`, as rdflib terms."""
+        query = f"SELECT DISTINCT {var} WHERE {{ {ctx.pattern} FILTER ({condition}) }}"
+        name = var[1:]
+        return [to_rdflib(row[name]) for row in self.select(query)]
+
+    # -- reading the shapes
+
+    def values(self, node, predicate) -> list:
+        return list(self.shapes.objects(node, predicate))
+
+    def one(self, node, predicate):
+        found = self.values(node, predicate)
+        if len(found) > 1:
+            raise UnsupportedShape(f"{node}: more than one {predicate}")
+        return found[0] if found else None
+
+    def deactivated(self, node) -> bool:
+        flag = self.one(node, SH.deactivated)
+        return isinstance(flag, Literal) and bool(flag.value)
+
+    def messages(self, node) -> list[str]:
+        found = [str(m) for m in self.values(node, SH.message)]
+        if not found:
+            raise UnsupportedShape(
+                f"{node}: no sh:message (pyshacl's generic messages are not reproduced)"
+            )
+        return found
+
+    def severity(self, node):
+        return self.one(node, SH.severity) or SH.Violation
+
+    def check_known(self, node, *, top: bool) -> None:
+        for predicate in set(self.shapes.predicates(node, None)):
+            if not str(predicate).startswith(str(SH)):
+                continue
+            if predicate in _TARGETS and not top:
+                raise UnsupportedShape(f"{node}: targets on a nested or property shape")
+            if predicate not in _TARGETS | _ABOUT | _SUPPORTED:
+                raise UnsupportedShape(
+                    f"{node}: {predicate} is not supported by the compiled SHACL engine"
+                )
+        for kind in self.values(node, RDF.type):
+            if kind in (RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class")):
+                raise UnsupportedShape(f"{node}: implicit class targets (a shape that is a class)")
+
+    def path(self, node) -> str:
+        """A SHACL property path as a SPARQL property path."""
+        if isinstance(node, URIRef):
+            return _sparql_term(node)
+        inverse = self.one(node, SH.inversePath)
+        if inverse is not None:
+            return f"^({self.path(inverse)})"
+        alternative = self.one(node, SH.alternativePath)
+        if alternative is not None:
+            return "(" + "|".join(self.path(p) for p in Collection(self.shapes, alternative)) + ")"
+        if (node, RDF.first, None) in self.shapes:
+            return "(" + "/".join(self.path(p) for p in Collection(self.shapes, node)) + ")"
+        raise UnsupportedShape(f"property path {node}: only IRIs, inverse, alternative, sequence")
+
+    # -- targets
+
+    def targets(self, shape) -> str | None:
+        """A group pattern binding ?this to every focus node of `shape`, or None if it has none."""
+        groups = []
+        classes = [c for c in self.values(shape, SH.targetClass)]
+        if classes:
+            groups.append(self.typed("?this", classes, "?_tc"))
+        for prop in self.values(shape, SH.targetSubjectsOf):
+            groups.append(f"?this {_sparql_term(prop)} ?_to .")
+        for prop in self.values(shape, SH.targetObjectsOf):
+            groups.append(f"?_ts {_sparql_term(prop)} ?this .")
+        nodes = self.values(shape, SH.targetNode)
+        if nodes:
+            groups.append(f"VALUES ?this {{ {' '.join(_sparql_term(n) for n in nodes)} }}")
+        if not groups:
+            return None
+        return " UNION ".join(f"{{ {g} }}" for g in groups)
+
+    def typed(self, var: str, classes, t: str) -> str:
+        """A pattern matching when `var` is an instance of one of `classes` or of a sub-class.
+
+        pyshacl follows rdfs:subClassOf in the data (ontology included): the sub-classes
+        are listed once here, unless one is a blank node, which a query cannot name.
+        """
+        below = set()
+        for cls in classes:
+            below |= {cls, *self._subclasses.get(cls, ())}
+        if any(isinstance(c, BNode) for c in below):
+            ways = [f"{{ {var} a/<{RDFS.subClassOf}>* {_sparql_term(c)} }}" for c in classes]
+            return " UNION ".join(ways)
+        return f"VALUES {t} {{ {' '.join(_sparql_term(c) for c in sorted(below))} }} {var} a {t} ."
+
+    # -- conformance of one node, as a SPARQL expression
+
+    def value_ok(self, shape, var: str, ctx: _Context) -> list[tuple[object, str]]:
+        """(parameter, expression) for each value constraint of `shape` on the node `var`."""
+        found = []
+        for cls in self.values(shape, SH["class"]):
+            found.append((SH["class"], f"EXISTS {{ {self.typed(var, [cls], ctx.var('t'))} }}"))
+        kind = self.one(shape, SH.nodeKind)
+        if kind is not None:
+            if kind not in _NODE_KINDS:
+                raise UnsupportedShape(f"{shape}: sh:nodeKind {kind}")
+            found.append((SH.nodeKind, _NODE_KINDS[kind].format(var)))
+        datatype = self.one(shape, SH.datatype)
+        if datatype is not None:
+            found.append((SH.datatype, self.datatype_ok(datatype, var, ctx)))
+        listed = self.one(shape, SH["in"])
+        if listed is not None:
+            members = list(Collection(self.shapes, listed))
+            if not all(isinstance(m, URIRef) for m in members):
+                raise UnsupportedShape(f"{shape}: sh:in with literals (only IRIs are compiled)")
+            found.append((SH["in"], _any_of(var, members)))
+        for bound in self.values(shape, SH.minInclusive):
+            bad = [
+                v
+                for v in self.distinct(var, ctx, f"isLiteral({var})")
+                if not _min_inclusive(v, bound)
+            ]
+            found.append((SH.minInclusive, f"(isLiteral({var}) && !{_any_of(var, bad)})"))
+        patterns = self.values(shape, SH.pattern)
+        if patterns:
+            flags = 0
+            for text in map(str, self.values(shape, SH.flags)[:1]):
+                flags |= (re.I if "i" in text.lower() else 0) | (re.M if "m" in text.lower() else 0)
+            candidates = self.distinct(var, ctx, f"!isBlank({var})")
+            for pattern in patterns:
+                regex = re.compile(str(pattern), flags)
+                bad = [v for v in candidates if not regex.search(_string_of(v))]
+                found.append((SH.pattern, f"(!isBlank({var}) && !{_any_of(var, bad)})"))
+        length = self.one(shape, SH.minLength)
+        if length is not None:
+            n = int(length)
+            ok = "true" if n == 0 else f"(!isBlank({var}) && STRLEN(STR({var})) >= {n})"
+            found.append((SH.minLength, ok))
+        for options in self.values(shape, SH["or"]):
+            either = [self.conforms(s, var, ctx) for s in Collection(self.shapes, options)]
+            found.append((SH["or"], "(" + " || ".join(either or ["false"]) + ")"))
+        return found
+
+    def datatype_ok(self, datatype, var: str, ctx: _Context) -> str:
+        if datatype == RDFS.Literal:
+            return f"isLiteral({var})"
+        if datatype == RDF.langString:
+            return f'(isLiteral({var}) && LANG({var}) != "")'
+        if datatype == RDFS.Datatype:
+            raise UnsupportedShape("sh:datatype rdfs:Datatype (Oxigraph has no untyped literals)")
+        same = f"(isLiteral({var}) && sameTerm(DATATYPE({var}), {_sparql_term(datatype)}))"
+        if datatype == XSD.string:
+            return same
+        bad = [v for v in self.distinct(var, ctx, same) if not _well_typed(v, datatype)]
+        return f"({same} && !{_any_of(var, bad)})"
+
+    def conforms(self, shape, var: str, ctx: _Context) -> str:
+        """An expression true when the node `var` conforms to the (nested) shape."""
+        self.check_known(shape, top=False)
+        if self.deactivated(shape):
+            return "true"
+        if self.values(shape, SH.lessThanOrEquals):
+            raise UnsupportedShape(f"{shape}: sh:lessThanOrEquals inside sh:or")
+        if self.values(shape, SH.sparql):
+            raise UnsupportedShape(f"{shape}: SPARQL constraints inside sh:or")
+        parts = []
+        path = self.one(shape, SH.path)
+        if path is None:
+            if any(self.values(shape, p) for p in _COUNT):
+                raise UnsupportedShape(f"{shape}: sh:minCount/maxCount without sh:path")
+            parts += [ok for _param, ok in self.value_ok(shape, var, ctx)]
+        else:
+            step = self.path(path)
+            low, high = self.one(shape, SH.minCount), self.one(shape, SH.maxCount)
+            if low is not None and int(low) > 0:
+                parts.append(f"EXISTS {{ {_distinct_values(var, step, int(low), ctx)} }}")
+            if high is not None:
+                too_many = _distinct_values(var, step, int(high) + 1, ctx)
+                parts.append(f"NOT EXISTS {{ {too_many} }}")
+            value = ctx.var("v")
+            inner = _Context(f"{ctx.pattern} {var} {step} {value} .", ctx.fresh)
+            for _param, ok in self.value_ok(shape, value, inner):
+                parts.append(
+                    f"NOT EXISTS {{ {var} {step} {value} . FILTER (!COALESCE({ok}, false)) }}"
+                )
+        for prop in self.values(shape, SH.property):
+            parts.append(self.conforms(prop, var, ctx))
+        return "(" + " && ".join(parts or ["true"]) + ")"
+
+    # -- top-level shapes
+
+    def checks(self) -> list[_Check]:
+        """The queries for every active shape that has targets."""
+        found = []
+        shapes = {s for p in _TARGETS for s in self.shapes.subjects(p, None)}
+        for shape in sorted(shapes, key=str):
+            self.check_known(shape, top=True)
+            if self.one(shape, SH.path) is not None:
+                raise UnsupportedShape(f"{shape}: a property shape with targets")
+            if self.deactivated(shape):
+                continue
+            targets = self.targets(shape)
+            if targets is None:
+                continue
+            found += self.node_checks(shape, targets)
+            for prop in self.values(shape, SH.property):
+                self.check_known(prop, top=False)
+                if not self.deactivated(prop):
+                    found += self.property_checks(prop, targets)
+        return found
+
+    def node_checks(self, shape, targets: str) -> list[_Check]:
+        if any(self.values(shape, p) for p in _COUNT | {SH.lessThanOrEquals}):
+            raise UnsupportedShape(f"{shape}: count or pair constraints without sh:path")
+        ctx = _Context(targets)
+        tests = self.value_ok(shape, "?this", ctx)
+        if not tests:
+            return []
+        messages, severity = self.messages(shape), self.severity(shape)
+        return [
+            _Check(
+                f"SELECT DISTINCT ?this WHERE {{ {targets} FILTER (!COALESCE({ok}, false)) }}",
+                shape,
+                None,
+                messages,
+                severity,
+                with_value=False,
+                pairs=False,
+            )  # fmt: skip
+            for _param, ok in tests
+        ]
+
+    def property_checks(self, prop, targets: str) -> list[_Check]:
+        path = self.one(prop, SH.path)
+        if path is None:
+            raise UnsupportedShape(f"{prop}: a property shape needs one sh:path")
+        if self.values(prop, SH.property):
+            raise UnsupportedShape(f"{prop}: sh:property inside a property shape")
+        step = self.path(path)
+        messages, severity = self.messages(prop), self.severity(prop)
+
+        def check(query, with_value, pairs=False):
+            return _Check(query, prop, path, messages, severity, with_value, pairs)
+
+        found = []
+        low, high = self.one(prop, SH.minCount), self.one(prop, SH.maxCount)
+        if low is not None and int(low) == 1:
+            found.append(
+                check(
+                    f"SELECT DISTINCT ?this WHERE {{ {targets} "
+                    f"FILTER NOT EXISTS {{ ?this {step} ?_v }} }}",
+                    False,
+                )
+            )
+        elif low is not None and int(low) > 1:
+            found.append(
+                check(
+                    f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {step} ?_v }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) < {int(low)})",
+                    False,
+                )
+            )
+        if high is not None:
+            found.append(
+                check(
+                    f"SELECT ?this WHERE {{ {targets} ?this {step} ?_v }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {int(high)})",
+                    False,
+                )
+            )
+        ctx = _Context(f"{targets} ?this {step} ?value .")
+        for _param, ok in self.value_ok(prop, "?value", ctx):
+            found.append(
+                check(
+                    f"SELECT DISTINCT ?this ?value WHERE {{ {ctx.pattern} "
+                    f"FILTER (!COALESCE({ok}, false)) }}",
+                    True,
+                )
+            )
+        for other in self.values(prop, SH.lessThanOrEquals):
+            if not isinstance(other, URIRef):
+                raise UnsupportedShape(f"{prop}: sh:lessThanOrEquals takes an IRI")
+            pattern = f"{ctx.pattern} ?this {_sparql_term(other)} ?other ."
+            rows = self.select(f"SELECT DISTINCT ?value ?other WHERE {{ {pattern} }}")
+            bad = [
+                (row["value"], row["other"])
+                for row in rows
+                if not _less_or_equal(to_rdflib(row["value"]), to_rdflib(row["other"]))
+            ]
+            if bad:
+                listed = " ".join(f"({_sparql_term(v)} {_sparql_term(o)})" for v, o in bad)
+                found.append(
+                    check(
+                        f"SELECT DISTINCT ?this ?value ?other WHERE {{ {pattern} "
+                        f"VALUES (?value ?other) {{ {listed} }} }}",
+                        True,
+                        pairs=True,
+                    )
+                )
+        return found
+
+    def results(self) -> list[Result]:
+        found = []
+        for check in self.checks():
+            for row in self.select(check.query):
+                focus = to_rdflib(row["this"])
+                if check.with_value:
+                    value = to_rdflib(row["value"])
+                else:  # a node shape's value is its focus node; a count has none
+                    value = focus if check.path is None else None
+                found.append(
+                    Result(focus, value, check.path, check.shape, check.messages, check.severity)
+                )
+        return found
+
+
+def _distinct_values(var: str, step: str, n: int, ctx: _Context) -> str:
+    """A pattern that matches when `var` has at least `n` distinct values along `step`."""
+    names = [ctx.var("n") for _ in range(n)]
+    pattern = " ".join(f"{var} {step} {v} ." for v in names)
+    apart = [f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1 :]]
+    return pattern + (f" FILTER ({' && '.join(apart)})" if apart else "")
+
+
+def _subclass_closure(store: ox.Store) -> dict:
+    """Class -> every class below it, from the rdfs:subClassOf of every graph."""
+    below: dict = {}
+    rows = store.query(
+        f"SELECT DISTINCT ?sub ?sup WHERE {{ ?sub <{RDFS.subClassOf}> ?sup }}",
+        use_default_graph_as_union=True,
+    )
+    for row in rows:
+        below.setdefault(to_rdflib(row["sup"]), set()).add(to_rdflib(row["sub"]))
+    closure = {}
+    for cls in below:
+        seen, todo = set(), [cls]
+        while todo:
+            for sub in below.get(todo.pop(), ()):
+                if sub not in seen:
+                    seen.add(sub)
+                    todo.append(sub)
+        closure[cls] = seen
+    return closure
+
+
+def validate(shapes: Graph, store: ox.Store) -> list[Result]:
+    """Every core SHACL result of the shapes over the store (SPARQL constraints aside)."""
+    return Compiler(shapes, store).results()
