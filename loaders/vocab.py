@@ -30,12 +30,19 @@ class Vocabulary:
     ranges: dict[URIRef, URIRef] = field(default_factory=dict)
     terms: dict[str, dict[str, URIRef]] = field(default_factory=dict)  # kind -> notation -> IRI
     labels: dict[URIRef, str] = field(default_factory=dict)
+    _supers: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict, repr=False)
 
     def is_subclass(self, cls: URIRef, ancestor: URIRef) -> bool:
         return ancestor in self.superclasses(cls)
 
-    def superclasses(self, cls: URIRef) -> set[URIRef]:
-        return set(self.graph.transitive_objects(cls, RDFS.subClassOf))
+    def superclasses(self, cls: URIRef) -> frozenset[URIRef]:
+        """Asked for every typed record: remembered, the ontology being read once."""
+        found = self._supers.get(cls)
+        if found is None:
+            found = self._supers[cls] = frozenset(
+                self.graph.transitive_objects(cls, RDFS.subClassOf)
+            )
+        return found
 
     def superproperties(self, prop: URIRef) -> set[URIRef]:
         return set(self.graph.transitive_objects(prop, RDFS.subPropertyOf))

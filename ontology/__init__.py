@@ -35,5 +35,8 @@ DG = type(
         "_NS": Namespace(DG_IRI),
         "_fail": True,
         "__annotations__": {name: URIRef for name in declared_terms()},
+        # plain class attributes: DefinedNamespace's __getattr__ (undeclared names fail
+        # there) costs microseconds, and the loader looks terms up millions of times
+        **{name: URIRef(DG_IRI + name) for name in declared_terms()},
     },
 )
