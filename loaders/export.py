@@ -199,7 +199,11 @@ def graph_lines(graph: Graph) -> list[bytes]:
 
 
 def part_lines(
-    part: str, lines: list[bytes], manifest: dict, shapes: list[bytes] | None = None
+    part: str,
+    lines: list[bytes],
+    manifest: dict,
+    shapes: list[bytes] | None = None,
+    stats=None,
 ) -> list[bytes]:
     """The sorted N-Quads/N-Triples lines of one downloadable part of a build.
 
@@ -209,7 +213,7 @@ def part_lines(
 
     shapes = shapes_lines() if shapes is None else shapes
     if part == "diplograph":
-        description = graph_lines(describe(lines, manifest, default_files(bool(shapes))))
+        description = graph_lines(describe(lines, manifest, default_files(bool(shapes)), stats))
         graph = f" <{manifest.get('base', BASE)}graph/void>".encode()
         return sorted(lines + [line[:-2].rstrip() + graph + b" ." for line in description])
     if part == "ontology":
@@ -218,7 +222,7 @@ def part_lines(
     if part == "shapes":
         return shapes
     if part == "void":
-        return graph_lines(describe(lines, manifest, default_files(bool(shapes))))
+        return graph_lines(describe(lines, manifest, default_files(bool(shapes)), stats))
     raise ValueError(f"unknown part {part!r}")
 
 
@@ -247,8 +251,11 @@ def write_all(
     context = build_context(ontology_graph(lines), base)
     files = []
     shapes = shapes_lines()
+    from .void import Stats, describe
+
+    stats = Stats(lines, base)
     for part in PARTS:
-        selected = part_lines(part, lines, manifest, shapes)
+        selected = part_lines(part, lines, manifest, shapes, stats)
         if not selected:
             continue
         for fmt, spec in FORMATS.items():
@@ -262,9 +269,7 @@ def write_all(
             files.append(_entry(out_dir / name, spec.media_type, part, fmt))
     (out_dir / "context.jsonld").write_text(context_document(context))
     files.append(_entry(out_dir / "context.jsonld", "application/ld+json", "context", "jsonld"))
-    from .void import describe
-
-    void = describe(lines, manifest, files=files)
+    void = describe(lines, manifest, files=files, stats=stats)
     _atomic_write(
         out_dir / "void.ttl",
         lambda out: serialise(graph_lines(void), "ttl", out, base=base),
