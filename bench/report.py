@@ -24,15 +24,18 @@ def _range(stat: dict, scale: float = 1.0, digits: int = 2) -> str:
 def tables(results: dict) -> str:
     sizes = sorted(results["sizes"], key=lambda s: s["triples"])
     out = [
-        "| facts | quads | build (s) | read+emit | SHACL | OWL | store+exports | peak MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| facts | quads | build (s) | read+emit | N-Quads | store | validation "
+        "| exports (rest) | peak MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in sizes:
-        st = s["build"]["stages"]
+        st, b = s["build"]["stages"], s["build"]
+        total = _range(b["total_stats"], digits=1) if "total_stats" in b else _s(b["total"], 1)
         out.append(
-            f"| {s['facts']:,} | {s['triples']:,} | {_s(s['build']['total'], 1)} "
-            f"| {_s(st.get('read+emit'), 1)} | {_s(st.get('shacl'), 1)} | {_s(st.get('owl'), 1)} "
-            f"| {_s(st.get('store+exports'), 1)} | {s['peak_rss_build_mb']:,.0f} |"
+            f"| {s['facts']:,} | {s['triples']:,} | {total} "
+            f"| {_s(st.get('read+emit'), 1)} | {_s(st.get('nquads'), 1)} "
+            f"| {_s(st.get('store'), 1)} | {_s(st.get('validation'), 1)} "
+            f"| {_s(st.get('exports (rest)'), 1)} | {s['peak_rss_build_mb']:,.0f} |"
         )
     out += [
         "",
