@@ -11,6 +11,7 @@ Each is named with the curated file:line of the node when the graph has it.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import combinations
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
@@ -63,8 +64,28 @@ def _name(graph: Graph, term) -> str:
     return str(term) if short.startswith("<") else short
 
 
-def explain_inconsistency(graph: Graph) -> list[str]:
-    """One line per individual in disjoint classes and per out-of-range literal."""
+@dataclass(frozen=True)
+class Finding:
+    """One cause: the individuals it names, and the (property, literal) out of its range."""
+
+    text: str
+    nodes: frozenset
+    value: tuple | None = None
+
+
+def explain_inconsistency(graph: Graph, only: set | None = None) -> list[str]:
+    """One line per individual in disjoint classes and per out-of-range literal.
+
+    `only`: name just these individuals (the graph may hold their neighbours too).
+    """
+    lines = sorted({f.text for f in findings(graph) if only is None or f.nodes & only})
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES] + [f"... and {len(lines) - MAX_LINES} more"]
+    return lines
+
+
+def findings(graph: Graph) -> list[Finding]:
+    """Every individual in disjoint classes and every literal outside its property's range."""
     graph.namespace_manager.bind("dg", "https://w3id.org/diplograph/def#", override=False)
     supers: dict = {}
 
@@ -87,7 +108,7 @@ def explain_inconsistency(graph: Graph) -> list[str]:
     )
     same = _SameAs(graph)
     types: dict = defaultdict(dict)  # individual -> class -> reason
-    lines: list[str] = []
+    found: list[Finding] = []
 
     def give(node, cls, reason, rank):
         """Record that `node` is a `cls`, keeping the most direct reason (asserted first)."""
@@ -116,10 +137,9 @@ def explain_inconsistency(graph: Graph) -> list[str]:
             if isinstance(o, Literal):
                 for r in ranges.get(q, ()) if q in datatype_props else ():
                     if r in ACCEPTS and o.datatype not in ACCEPTS[r]:
-                        lines.append(
-                            f"{_n(s)}{_where(graph, s)}: {_n(p)} is {o.n3()}, "
-                            f"but its range is {_n(r)}"
-                        )
+                        text = f"{_n(s)}{_where(graph, s)}: {_n(p)} is {o.n3()}, "
+                        text += f"but its range is {_n(r)}"
+                        found.append(Finding(text, frozenset({s}), (p, o)))
                 continue
             for r in ranges.get(q, ()):
                 give(o, r, f"object of {_n(p)} (range {_n(r)})", 1)
@@ -145,14 +165,12 @@ def explain_inconsistency(graph: Graph) -> list[str]:
         )
         who = sorted(members.get(key) or [key], key=str)
         names = " = ".join(f"{_n(m)}{_where(graph, m)}" for m in who)
-        lines.append(
+        text = (
             f"{names} is a {_n(a)} ({classes[a][1]}) and a {_n(b)} ({classes[b][1]}), "
             f"but the ontology declares {_n(a)} and {_n(b)} disjoint"
         )
-    lines = sorted(set(lines))
-    if len(lines) > MAX_LINES:
-        lines = lines[:MAX_LINES] + [f"... and {len(lines) - MAX_LINES} more"]
-    return lines
+        found.append(Finding(text, frozenset([*who, key])))
+    return found
 
 
 def _where(graph: Graph, node) -> str:
