@@ -200,3 +200,41 @@ def test_check_resolves_from_iris_against_prefixes_and_base():
     )
     assert info.from_graphs == ("http://e.example/one",)
     assert info.from_named_graphs == ("http://b.example/dir/two",)
+
+
+def test_the_builds_one_pass_load_gives_the_same_store_as_parsing_the_file(tmp_path, monkeypatch):
+    """The build loads from its sorted lines in chunks, the merge from adjacent lines."""
+    from diplograph.loaders import paths
+    from diplograph.loaders.build import load_graphs
+    from diplograph.loaders.quads import write_lines
+    from diplograph.loaders.store import embedded
+
+    lines = load_graphs(paths.DATA_DIR).quads.lines()
+    write_lines(lines, tmp_path / "graph.nq")
+    monkeypatch.setattr(embedded, "LOAD_CHUNK", 997)  # many chunks, split between graphs
+    assert st.load_nquads(tmp_path / "graph.nq", tmp_path / "fast", lines=lines) == len(lines)
+    assert st.load_nquads(tmp_path / "graph.nq", tmp_path / "parsed") == len(lines)
+    fast, parsed = (
+        ox.Store.read_only(str(tmp_path / "fast")),
+        ox.Store.read_only(str(tmp_path / "parsed")),
+    )
+    # the same quads, blank nodes aside; and as many blank nodes (none split across calls)
+    named = [q for q in fast if not isinstance(q.graph_name, ox.DefaultGraph)]
+    merged = [q for q in fast if isinstance(q.graph_name, ox.DefaultGraph)]
+    assert len(named) == len(lines) and len(fast) == len(parsed)
+    assert _without_blanks(fast) == _without_blanks(parsed)
+    assert _blanks(fast) == _blanks(parsed) > 10
+    triples = {(q.subject, q.predicate, q.object) for q in named}
+    assert len(merged) == len(triples) < len(named)  # some triples are held by several graphs
+
+
+def _without_blanks(store) -> set[str]:
+    return {
+        str(q)
+        for q in store
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    }
+
+
+def _blanks(store) -> int:
+    return len({t for q in store for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)})

@@ -32,6 +32,11 @@ from .builds import CURRENT, current_build
 from .checks import DEFAULT_MAX_QUERY_BYTES, check_query
 from .pool import WorkerPool
 
+#: Quads per bulk-load call: Oxigraph's bulk loader holds a whole call's input in memory
+#: (about 1 kB a quad), so a million quads in one call cost a gigabyte; in calls of this size
+#: it is about as fast and holds a tenth of that.
+LOAD_CHUNK = 100_000
+
 
 def load_nquads(
     nq_path: Path | str, store_dir: Path | str, *, lines: list[str] | None = None
@@ -40,38 +45,50 @@ def load_nquads(
 
     Each quad is also written to the default graph, which queries use as the merge:
     Oxigraph 0.5's union default graph repeats a triple once per graph holding it,
-    where SPARQL's merge is a set. Oxigraph's bulk loader reads the file; the merge
-    comes from `lines` when the caller has them (the build's own writer puts a named
-    graph on every line, so the graph is the last term), else from parsing the file.
+    where SPARQL's merge is a set. When the caller has the file's `lines` (the build's
+    sorted writer, which puts a named graph on every line), both come from them in one
+    pass: in sorted lines a triple held by several graphs is on adjacent lines.
     """
     store_dir = Path(store_dir)
     if store_dir.exists() and any(store_dir.iterdir()):
         raise FileExistsError(f"{store_dir} is not empty: a build always loads a fresh store")
     store = ox.Store(str(store_dir))
     try:
-        store.bulk_load(path=str(nq_path), format=ox.RdfFormat.N_QUADS)
         if lines is not None:
+            # Oxigraph keeps blank node labels as written, so the ontology's lists survive
+            # being split across calls (tests/test_store.py checks it)
+            for start in range(0, len(lines), LOAD_CHUNK):
+                _load_with_merge(store, lines[start : start + LOAD_CHUNK])
             read = len(lines)
-            merge = {line[: line.rindex(" ", 0, len(line) - 3)] for line in lines}
-            body = "".join(f"{triple} .\n" for triple in merge).encode("utf-8")
-            del merge
-            store.bulk_load(body, ox.RdfFormat.N_TRIPLES)
         else:
             read = 0
 
-            def merged():
+            def with_merge():
                 nonlocal read
                 for quad in ox.parse(path=str(nq_path), format=ox.RdfFormat.N_QUADS):
                     read += 1
+                    yield quad
                     if not isinstance(quad.graph_name, ox.DefaultGraph):
                         yield ox.Quad(quad.subject, quad.predicate, quad.object)
 
-            store.bulk_extend(merged())
+            store.bulk_extend(with_merge())
         store.flush()
         store.optimize()
         return read
     finally:
         del store  # closes the RocksDB handle so read-only openers see a settled store
+
+
+def _load_with_merge(store, lines: list[str]) -> None:
+    """Load sorted quad lines, and each distinct triple once more into the default graph."""
+    merged, previous = [], None
+    for line in lines:
+        triple = line[: line.rindex(" ", 0, len(line) - 3)]
+        if triple != previous:  # sorted: a triple's other graphs are on adjacent lines
+            merged.append(f"{triple} .\n")
+            previous = triple
+    body = "".join(lines) + "".join(merged)
+    store.bulk_load(body.encode("utf-8"), ox.RdfFormat.N_QUADS)
 
 
 class EmbeddedStore:
