@@ -303,16 +303,40 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _start_exports(nq: Path, out: Path, manifest: dict):
-    """Write every export in a forked process while this one loads and validates."""
-    import multiprocessing
+class _Exports:
+    """Every export written by a process of its own while the build loads and validates.
 
-    from . import export
+    A separate process (not a fork) so that its memory is its own, and counted as such.
+    """
 
-    pool = multiprocessing.get_context("fork").Pool(1, initializer=_die_with_parent)
-    job = pool.apply_async(export.write_all, (nq, out, manifest))
-    pool.close()
-    return pool, job
+    def __init__(self, nq: Path, out: Path, manifest: dict):
+        import subprocess
+        import sys
+
+        spec = out.with_name(".exports-manifest.json")
+        spec.write_text(json.dumps(manifest))
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by wait() or stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "diplograph.loaders.export", str(nq), str(out), str(spec)],
+            stdout=self.log,
+            stderr=self.log,
+            preexec_fn=_die_with_parent,
+        )
+
+    def wait(self) -> None:
+        try:
+            if self.process.wait() != 0:
+                self.log.seek(0)
+                tail = self.log.read().decode("utf-8", "replace").strip().splitlines()[-15:]
+                raise BuildError("writing the exports failed:\n" + "\n".join(tail))
+        finally:
+            self.log.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
 
 
 def build(
@@ -327,9 +351,9 @@ def build(
 ) -> BuildResult:
     """Build the graph from `data_dir` into a new directory under `instance`, then publish it.
 
-    Read and emit; write the sorted N-Quads; then, on two cores, the exports in a child
-    process while this one loads the on-disk store and validates it (SHACL, with HermiT
-    alongside). Only a valid build, with every file written, is renamed into place.
+    Read and emit; write the sorted N-Quads; then, on two cores, the exports in a process
+    of their own while this one loads the on-disk store and validates it (SHACL, with
+    HermiT alongside). Only a valid build, with every file written, is renamed into place.
     """
     from . import store
 
@@ -347,7 +371,7 @@ def build(
     with _build_lock(instance):
         _remove_debris(instance)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
-        pool = None
+        exports = None
         try:
             digest, triples = write_lines(lines, tmp / "graph.nq")
             _checkpoint("graph-written")
@@ -363,7 +387,7 @@ def build(
                 "counts": counts,
                 "sha256": digest,
             }
-            pool, exports = _start_exports(tmp / "graph.nq", tmp / "exports", manifest)
+            exports = _Exports(tmp / "graph.nq", tmp / "exports", manifest)
             progress(f"Loading {triples} quads into the store...")
             store.load_nquads(tmp / "graph.nq", tmp / "store", lines=lines)
             del lines
@@ -382,15 +406,15 @@ def build(
             manifest["validation"] = report
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
             progress("Writing the exports...")
-            exports.get()
-            pool.join()
+            exports.wait()
+            (tmp / ".exports-manifest.json").unlink()
             _checkpoint("exports-written")
             final = builds / build_id
             os.replace(tmp, final)
             _checkpoint("renamed")
         except BaseException:
-            if pool is not None:
-                pool.terminate()
+            if exports is not None:
+                exports.stop()
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         if publish:

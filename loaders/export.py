@@ -313,3 +313,18 @@ def export(
     """Serialise one part of a build to a binary stream."""
     selected, options = load_part(build_dir, part)
     serialise(selected, fmt, out, progress=progress, **options)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m diplograph.loaders.export GRAPH_NQ OUT_DIR MANIFEST_JSON`: the build runs
+    `write_all` in a process of its own, on the other core, while it loads and validates."""
+    import sys
+
+    nq, out, manifest = argv if argv is not None else sys.argv[1:]
+    if os.environ.get("DIPLOGRAPH_FAULT") == "exporting":  # tests: a failing export process
+        raise SystemExit("export failed on purpose (DIPLOGRAPH_FAULT=exporting)")
+    write_all(Path(nq), Path(out), json.loads(Path(manifest).read_text()))
+
+
+if __name__ == "__main__":
+    main()

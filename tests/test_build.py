@@ -32,3 +32,28 @@ def test_regression_killed_build_debris_is_removed(tmp_path):
     assert not (builds / ".tmp-killed").exists()
     assert not (tmp_path / ".current.4242.tmp").is_symlink()
     assert [p.name for p in builds.iterdir() if p.name.startswith(".tmp-")] == []
+
+
+def test_exports_are_written_by_their_own_process_and_match_the_graph(tmp_path):
+    from diplograph.loaders.export import quad_lines
+
+    result = build(MINIMAL, tmp_path, sources_dir=FIXTURES / "sources", validate=False)
+    graph = set(quad_lines((result.build_dir / "graph.nq").read_bytes()))
+    dump = set(quad_lines((result.build_dir / "exports" / "diplograph.nq").read_bytes()))
+    assert graph <= dump  # the dump adds the VoID description, in a graph of its own
+    index = json.loads((result.build_dir / "exports" / "index.json").read_text())
+    assert index["version"] == result.version
+    assert not (result.build_dir / ".exports-manifest.json").exists()
+
+
+def test_a_failed_export_refuses_the_build_and_keeps_the_last_good_one(tmp_path, monkeypatch):
+    import pytest
+
+    from diplograph.loaders.build import BuildError
+
+    good = build(MINIMAL, tmp_path, sources_dir=FIXTURES / "sources", validate=False)
+    monkeypatch.setenv("DIPLOGRAPH_FAULT", "exporting")
+    with pytest.raises(BuildError, match=r"(?s)exports failed.*on purpose"):
+        build(MINIMAL, tmp_path, sources_dir=FIXTURES / "sources", validate=False)
+    assert current_build(tmp_path) == good.build_dir.resolve()
+    assert [p.name for p in (tmp_path / "builds").iterdir()] == [good.build_id]
