@@ -304,6 +304,7 @@ class _Scan:
         self._kinds: dict = {}
         self._classes: dict = {}
         self._drops: dict = {}
+        self._stated: set = set()  # schema terms the data uses (one example each)
         features, pairs, kinds, classes = self.features, self.pairs, self._kinds, self._classes
         nodes, same = schema.nodes, self.same
         for graph in _graphs(store):
@@ -336,12 +337,15 @@ class _Scan:
                         same.union(s, o)
                 elif s in nodes:
                     self._schema(s, p, o, in_ontology)
-                else:
-                    self.outside.add(f"the data states {_short(p)} of {_short(s)}")
+                elif p not in self._stated:
+                    self._stated.add(p)
+                    self.outside.add(f"the data states {_short(p)} (of {_short(s)}...)")
 
     def _schema(self, s, p, o, in_ontology: bool) -> None:
         if s not in self.schema.nodes:
-            self.outside.add(f"the data makes {_short(s)} a {_short(o)}")
+            if o not in self._stated:
+                self._stated.add(o)
+                self.outside.add(f"the data makes individuals a {_short(o)} ({_short(s)}...)")
         elif not in_ontology and (s, p, o) not in self.schema.triples:
             self.outside.add(f"schema outside the ontology graph ({_short(s)} {_short(p)})")
 
@@ -532,7 +536,7 @@ def check_consistency_store(
     body = (
         _summary_triples(schema, scan, sigs) if use_summary else _full_triples(store, schema, scan)
     )
-    lines = [f"{s} {p} {o} .\n" for s, p, o in (*_schema_triples(schema), *body)]
+    lines = list(dict.fromkeys(f"{s} {p} {o} .\n" for s, p, o in (*_schema_triples(schema), *body)))
     consistent, unsat, said = _hermit(lines)
     report = ReasonerReport(
         consistent,
