@@ -208,9 +208,13 @@ def validate_store(store, *, owl: bool = True, progress=lambda _m: None) -> dict
     """SHACL shapes and violation queries, with HermiT's OWL check alongside.
 
     HermiT runs in its own JVM, so a thread waiting on it lets SHACL use the other core.
-    `store` is an Oxigraph store holding the build's named graphs.
+    `store` is an Oxigraph store holding the build's named graphs (and, in the build's
+    on-disk store, their merge as the default graph: the validators give the same results
+    either way, which tests/test_build.py checks).
     """
-    shacl, check_consistency_store = _validators()
+    from ..shapes.validation import validate_store as shacl
+    from .reasoning import check_consistency_store
+
     found: dict = {}
 
     def reason():
@@ -239,42 +243,6 @@ def validate_store(store, *, owl: bool = True, progress=lambda _m: None) -> dict
         }
         report["conforms"] = report["conforms"] and result.ok
     return report
-
-
-def _validators():
-    """TEMPORARY until the store-based validators land: the rdflib ones over a copy."""
-    try:
-        from ..shapes.validation import validate_store as shacl
-    except ImportError:
-        from ..shapes.validation import validate_dataset
-
-        def shacl(store):
-            return validate_dataset(_dataset(store))
-
-    try:
-        from .reasoning import check_consistency_store
-    except ImportError:
-        from .reasoning import check_consistency
-
-        def check_consistency_store(store):
-            from rdflib import Graph
-
-            union = Graph()
-            for s, p, o, _g in _dataset(store).quads((None, None, None, None)):
-                union.add((s, p, o))
-            return check_consistency(union)
-
-    return shacl, check_consistency_store
-
-
-def _dataset(store) -> Dataset:
-    import pyoxigraph as ox
-
-    named = ox.Store()
-    named.extend(q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
-    ds = Dataset()
-    ds.parse(data=named.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
-    return ds
 
 
 def _refuse_if_invalid(report: dict) -> None:

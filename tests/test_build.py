@@ -6,6 +6,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from diplograph.loaders.build import build
 from diplograph.loaders.store import current_build
 
@@ -57,3 +59,43 @@ def test_a_failed_export_refuses_the_build_and_keeps_the_last_good_one(tmp_path,
         build(MINIMAL, tmp_path, sources_dir=FIXTURES / "sources", validate=False)
     assert current_build(tmp_path) == good.build_dir.resolve()
     assert [p.name for p in (tmp_path / "builds").iterdir()] == [good.build_id]
+
+
+def _examples():
+    from test_shapes import CORPUS
+
+    return sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.glob("*/*.*"))
+
+
+@pytest.mark.parametrize("name", _examples())
+def test_the_builds_store_validates_as_the_graphs_do(name, tmp_path):
+    """The build validates its on-disk store (named graphs plus their merge as the default
+    graph): every shape example must give the same report as the loaded graphs do."""
+    import pyoxigraph as ox
+    from test_shapes import CORPUS, overlay
+
+    from diplograph.loaders.build import load_graphs, validate_store
+    from diplograph.loaders.quads import Quads, write_lines
+    from diplograph.loaders.store import load_nquads
+    from diplograph.shapes.validation import validate_dataset
+
+    example = CORPUS / name
+    if example.suffix == ".trig":
+        graphs = load_graphs(MINIMAL)
+        graphs.dataset.parse(example, format="trig")
+    else:
+        graphs = load_graphs(overlay(example, tmp_path / "data"))
+    lines = Quads.from_dataset(graphs.dataset).lines()
+    write_lines(lines, tmp_path / "graph.nq")
+    load_nquads(tmp_path / "graph.nq", tmp_path / "store", lines=lines)
+    built = validate_store(ox.Store(str(tmp_path / "store")), owl=False)
+    expected = validate_dataset(graphs.dataset)
+    keys = ("where", "shape", "message", "focus", "path", "value", "severity")
+
+    def items(report):
+        return sorted(
+            tuple(str(i[k]) for k in keys) for i in report["violations"] + report["warnings"]
+        )
+
+    assert items(built) == items(expected)
+    assert built["conforms"] == expected["conforms"] == name.startswith("valid/")
