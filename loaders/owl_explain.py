@@ -6,6 +6,8 @@ its contradictions come from an individual that ends up in two disjoint classes
 (by its own types, by the properties it is used with, or by being owl:sameAs
 another individual) or from a literal outside a property's datatype range.
 Each is named with the curated file:line of the node when the graph has it.
+On a summary of the data, `findings` tells which representatives clash, so that
+only their real members need to be looked at (`reasoning._why`).
 """
 
 from __future__ import annotations

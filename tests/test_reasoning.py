@@ -152,15 +152,20 @@ def test_only_the_clashing_individual_is_named(real_nq):
 
 
 def test_a_functional_property_makes_the_check_fall_back_to_the_whole_data(real_nq):
-    """Two nationalities, one a city: only a functional dg:nationality makes them clash."""
-    data = [(PERSON, DG.nationality, NEW), (NEW, RDF.type, DG.City)]
-    assert check_consistency_store(store_with(real_nq, data)).summarised
-    axiom = [(DG.nationality, RDF.type, OWL.FunctionalProperty)]
+    """A claim about a person and a city: only a functional property makes them one."""
+    data = [
+        (NEW, RDF.type, DG.Claim),
+        (NEW, DG.claimedProperty, PERSON),
+        (NEW, DG.claimedProperty, CITY),
+    ]
+    without = check_consistency_store(store_with(real_nq, data))
+    assert without.summarised and without.consistent
+    axiom = [(DG.claimedProperty, RDF.type, OWL.FunctionalProperty)]
     store = store_with(real_nq, data)
     store.extend(ox.Quad(*map(to_ox, t), ox.NamedNode(ONTOLOGY_IRI)) for t in axiom)
     report = check_consistency_store(store)
     assert not report.summarised and not report.consistent
-    assert "dg:nationality is a owl:FunctionalProperty" in report.fallback
+    assert "dg:claimedProperty is a owl:FunctionalProperty" in report.fallback
     assert "Checked the whole data" in report.text()
 
 
