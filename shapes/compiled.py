@@ -2,9 +2,9 @@
 
 pyshacl walks every focus node in Python over an rdflib graph: a minute and
 several GB at a million quads. Here each constraint of a shape becomes one
-SPARQL query over all its focus nodes, run on the build's store with the
-default graph as the union of every graph (ontology included, as pyshacl
-mixes the ontology it is given into the data). Only the constraint
+SPARQL query over all its focus nodes, run on the build's store, whose
+default graph holds the merge of every graph (ontology included, as pyshacl
+mixes the ontology it is given into the data): see merged_default_graph. Only the constraint
 components our shapes use are compiled; any other raises UnsupportedShape
 rather than being skipped.
 
@@ -18,6 +18,7 @@ judged once per distinct value rather than once per focus node.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -203,7 +204,11 @@ class _Context:
 
 
 class Compiler:
-    """Turns the shapes into queries against one store (some literals judged on the way)."""
+    """Turns the shapes into queries against one store (some literals judged on the way).
+
+    Queries read the store's default graph, which must hold the merge of every
+    graph, the ontology's included (merged_default_graph).
+    """
 
     def __init__(self, shapes: Graph, store: ox.Store):
         self.shapes = shapes
@@ -215,7 +220,7 @@ class Compiler:
     # -- running queries
 
     def select(self, query: str):
-        return self.store.query(query, use_default_graph_as_union=True)
+        return self.store.query(query)
 
     def distinct(self, var: str, ctx: _Context, condition: str) -> list:
         """The distinct terms `var` takes in `ctx` that meet `condition`, as rdflib terms."""
@@ -313,7 +318,11 @@ class Compiler:
     # -- conformance of one node, as a SPARQL expression
 
     def value_ok(self, shape, var: str, ctx: _Context) -> list[tuple[object, str]]:
-        """(parameter, expression) for each value constraint of `shape` on the node `var`."""
+        """(parameter, expression) for each value constraint of `shape` on the node `var`.
+
+        The expressions raise no SPARQL error (each function is guarded by a test of
+        the term's kind), so a FILTER on their negation keeps exactly the failures.
+        """
         found = []
         for cls in self.values(shape, SH["class"]):
             found.append((SH["class"], f"EXISTS {{ {self.typed(var, [cls], ctx.var('t'))} }}"))
@@ -397,9 +406,7 @@ class Compiler:
             value = ctx.var("v")
             inner = _Context(f"{ctx.pattern} {var} {step} {value} .", ctx.fresh)
             for _param, ok in self.value_ok(shape, value, inner):
-                parts.append(
-                    f"NOT EXISTS {{ {var} {step} {value} . FILTER (!COALESCE({ok}, false)) }}"
-                )
+                parts.append(f"NOT EXISTS {{ {var} {step} {value} . FILTER (!{ok}) }}")
         for prop in self.values(shape, SH.property):
             parts.append(self.conforms(prop, var, ctx))
         return "(" + " && ".join(parts or ["true"]) + ")"
@@ -427,27 +434,31 @@ class Compiler:
         return found
 
     def node_checks(self, shape, targets: str) -> list[_Check]:
+        """A node shape's own constraints: its value node is the focus node."""
         if any(self.values(shape, p) for p in _COUNT | {SH.lessThanOrEquals}):
             raise UnsupportedShape(f"{shape}: count or pair constraints without sh:path")
-        ctx = _Context(targets)
-        tests = self.value_ok(shape, "?this", ctx)
-        if not tests:
-            return []
-        messages, severity = self.messages(shape), self.severity(shape)
+        tests = self.value_ok(shape, "?this", _Context(targets))
+        messages, severity = self.messages(shape) if tests else [], self.severity(shape)
         return [
             _Check(
-                f"SELECT DISTINCT ?this WHERE {{ {targets} FILTER (!COALESCE({ok}, false)) }}",
+                f"SELECT ?this WHERE {{ {_focus(targets)} FILTER (!{ok}) }}",
                 shape,
                 None,
                 messages,
                 severity,
                 with_value=False,
-                pairs=False,
             )  # fmt: skip
             for _param, ok in tests
         ]
 
     def property_checks(self, prop, targets: str) -> list[_Check]:
+        """A property shape's constraints, each over every value its path reaches.
+
+        Value constraints hang on the value alone: they are judged once per
+        distinct value of the path (whoever's it is), and only the failures are
+        joined back to the focus nodes that have them. Counts are taken per
+        subject of the path, then matched with the focus nodes.
+        """
         path = self.one(prop, SH.path)
         if path is None:
             raise UnsupportedShape(f"{prop}: a property shape needs one sh:path")
@@ -461,44 +472,38 @@ class Compiler:
 
         found = []
         low, high = self.one(prop, SH.minCount), self.one(prop, SH.maxCount)
-        if low is not None and int(low) == 1:
+        if low is not None and 0 < int(low) <= 4:  # looked up per focus node
+            enough = _distinct_values("?this", step, int(low), _Context(""))
             found.append(
                 check(
-                    f"SELECT DISTINCT ?this WHERE {{ {targets} "
-                    f"FILTER NOT EXISTS {{ ?this {step} ?_v }} }}",
+                    f"SELECT ?this WHERE {{ {_focus(targets)} FILTER NOT EXISTS {{ {enough} }} }}",
                     False,
                 )
             )
-        elif low is not None and int(low) > 1:
-            found.append(
-                check(
-                    f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {step} ?_v }} }} "
-                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) < {int(low)})",
-                    False,
-                )
-            )
+        elif low is not None and int(low) > 4:
+            enough = _with_count(step, f">= {int(low)}")
+            found.append(check(f"SELECT ?this WHERE {{ {_focus(targets)} MINUS {enough} }}", False))
         if high is not None:
+            too_many = _with_count(step, f"> {int(high)}")
             found.append(
-                check(
-                    f"SELECT ?this WHERE {{ {targets} ?this {step} ?_v }} "
-                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {int(high)})",
-                    False,
-                )
+                check(f"SELECT ?this WHERE {{ {too_many} FILTER EXISTS {{ {targets} }} }}", False)
             )
-        ctx = _Context(f"{targets} ?this {step} ?value .")
+        ctx = _Context(f"?_s {step} ?value .")
         for _param, ok in self.value_ok(prop, "?value", ctx):
+            values = f"SELECT DISTINCT ?value WHERE {{ ?_s {step} ?value }}"
+            failing = f"SELECT ?value WHERE {{ {{ {values} }} FILTER (!{ok}) }}"
             found.append(
                 check(
-                    f"SELECT DISTINCT ?this ?value WHERE {{ {ctx.pattern} "
-                    f"FILTER (!COALESCE({ok}, false)) }}",
+                    f"SELECT DISTINCT ?this ?value WHERE {{ {{ {failing} }} "
+                    f"?this {step} ?value . FILTER EXISTS {{ {targets} }} }}",
                     True,
                 )
             )
         for other in self.values(prop, SH.lessThanOrEquals):
             if not isinstance(other, URIRef):
                 raise UnsupportedShape(f"{prop}: sh:lessThanOrEquals takes an IRI")
-            pattern = f"{ctx.pattern} ?this {_sparql_term(other)} ?other ."
-            rows = self.select(f"SELECT DISTINCT ?value ?other WHERE {{ {pattern} }}")
+            pairs = f"?this {step} ?value . ?this {_sparql_term(other)} ?other ."
+            rows = self.select(f"SELECT DISTINCT ?value ?other WHERE {{ {pairs} }}")
             bad = [
                 (row["value"], row["other"])
                 for row in rows
@@ -508,8 +513,9 @@ class Compiler:
                 listed = " ".join(f"({_sparql_term(v)} {_sparql_term(o)})" for v, o in bad)
                 found.append(
                     check(
-                        f"SELECT DISTINCT ?this ?value ?other WHERE {{ {pattern} "
-                        f"VALUES (?value ?other) {{ {listed} }} }}",
+                        f"SELECT DISTINCT ?this ?value ?other WHERE {{ "
+                        f"VALUES (?value ?other) {{ {listed} }} {pairs} "
+                        f"FILTER EXISTS {{ {targets} }} }}",
                         True,
                         pairs=True,
                     )
@@ -531,6 +537,19 @@ class Compiler:
         return found
 
 
+def _focus(targets: str) -> str:
+    """The focus nodes, each once however many of the target classes it has."""
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {targets} }} }}"
+
+
+def _with_count(step: str, test: str) -> str:
+    """A subquery of the nodes whose number of distinct values along `step` passes `test`."""
+    return (
+        f"{{ SELECT ?this WHERE {{ ?this {step} ?_c }} "
+        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_c) {test}) }}"
+    )
+
+
 def _distinct_values(var: str, step: str, n: int, ctx: _Context) -> str:
     """A pattern that matches when `var` has at least `n` distinct values along `step`."""
     names = [ctx.var("n") for _ in range(n)]
@@ -542,10 +561,7 @@ def _distinct_values(var: str, step: str, n: int, ctx: _Context) -> str:
 def _subclass_closure(store: ox.Store) -> dict:
     """Class -> every class below it, from the rdfs:subClassOf of every graph."""
     below: dict = {}
-    rows = store.query(
-        f"SELECT DISTINCT ?sub ?sup WHERE {{ ?sub <{RDFS.subClassOf}> ?sup }}",
-        use_default_graph_as_union=True,
-    )
+    rows = store.query(f"SELECT DISTINCT ?sub ?sup WHERE {{ ?sub <{RDFS.subClassOf}> ?sup }}")
     for row in rows:
         below.setdefault(to_rdflib(row["sup"]), set()).add(to_rdflib(row["sub"]))
     closure = {}
@@ -560,6 +576,28 @@ def _subclass_closure(store: ox.Store) -> dict:
     return closure
 
 
+@contextmanager
+def merged_default_graph(store: ox.Store):
+    """Make the store's default graph the merge of its graphs for the time of the block.
+
+    Oxigraph's union default graph repeats a triple once per graph that holds it,
+    and joins multiply the repeats: a node that a few hundred sources mention
+    turns a 1 ms query into a minute at a million quads. The build's store
+    already keeps the merge in its default graph (store.embedded.load_nquads);
+    a store whose default graph is empty gets it here, and loses it after.
+    """
+    default = ox.DefaultGraph()
+    empty = next(store.quads_for_pattern(None, None, None, default), None) is None
+    if empty:
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    try:
+        yield store
+    finally:
+        if empty:
+            store.clear_graph(default)
+
+
 def validate(shapes: Graph, store: ox.Store) -> list[Result]:
     """Every core SHACL result of the shapes over the store (SPARQL constraints aside)."""
-    return Compiler(shapes, store).results()
+    with merged_default_graph(store):
+        return Compiler(shapes, store).results()

@@ -61,7 +61,7 @@ def constraints(shapes: Graph) -> list[SparqlConstraint]:
 
 
 def evaluate(shapes: Graph, store, targets: Callable[[object], str | None]) -> list[Result]:
-    """Results of every SPARQL constraint over the store's union of graphs.
+    """Results of every SPARQL constraint over the store's default graph (the merge).
 
     `targets(shape)` is a group pattern binding ?this to the shape's focus nodes
     (compiled.Compiler.targets): rows whose ?this is not one are dropped inside
@@ -78,7 +78,7 @@ def evaluate(shapes: Graph, store, targets: Callable[[object], str | None]) -> l
             raise UnsupportedShape(f"{c.shape}: a SPARQL constraint this engine cannot run once")
         query = f"SELECT DISTINCT * WHERE {{ {{ {c.select} }} FILTER EXISTS {{ {pattern} }} }}"
         query = c.prefixes + query
-        rows = store.query(query, use_default_graph_as_union=True)
+        rows = store.query(query)
         names = [v.value for v in rows.variables]
         for row in rows:
             values = {n: to_rdflib(row[n]) for n in names if row[n] is not None}
