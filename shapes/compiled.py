@@ -230,13 +230,26 @@ class Compiler:
 
     # -- reading the shapes
 
+    def refuse(self, node, what: str) -> UnsupportedShape:
+        """The error for a shape the engine cannot compile, naming the shape and what."""
+        where = str(node)
+        parent = next(self.shapes.subjects(SH.property, node), None)
+        if isinstance(node, BNode) and parent is not None:
+            where = f"a property shape of {parent} ({self.shapes.value(node, SH.path)})"
+        elif isinstance(node, BNode):
+            where = "a nested shape"
+        return UnsupportedShape(
+            f"{where}: {what}: not supported by the compiled SHACL engine "
+            "(engine='pyshacl' runs it)"
+        )
+
     def values(self, node, predicate) -> list:
         return list(self.shapes.objects(node, predicate))
 
     def one(self, node, predicate):
         found = self.values(node, predicate)
         if len(found) > 1:
-            raise UnsupportedShape(f"{node}: more than one {predicate}")
+            raise self.refuse(node, f"more than one {predicate}")
         return found[0] if found else None
 
     def deactivated(self, node) -> bool:
@@ -246,9 +259,7 @@ class Compiler:
     def messages(self, node) -> list[str]:
         found = [str(m) for m in self.values(node, SH.message)]
         if not found:
-            raise UnsupportedShape(
-                f"{node}: no sh:message (pyshacl's generic messages are not reproduced)"
-            )
+            raise self.refuse(node, "no sh:message (pyshacl's generic ones are not reproduced)")
         return found
 
     def severity(self, node):
@@ -259,14 +270,12 @@ class Compiler:
             if not str(predicate).startswith(str(SH)):
                 continue
             if predicate in _TARGETS and not top:
-                raise UnsupportedShape(f"{node}: targets on a nested or property shape")
+                raise self.refuse(node, "targets on a nested or property shape")
             if predicate not in _TARGETS | _ABOUT | _SUPPORTED:
-                raise UnsupportedShape(
-                    f"{node}: {predicate} is not supported by the compiled SHACL engine"
-                )
+                raise self.refuse(node, f"{self.shapes.qname(predicate)}")
         for kind in self.values(node, RDF.type):
             if kind in (RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class")):
-                raise UnsupportedShape(f"{node}: implicit class targets (a shape that is a class)")
+                raise self.refuse(node, "implicit class targets (a shape that is a class)")
 
     def path(self, node) -> str:
         """A SHACL property path as a SPARQL property path."""
@@ -280,7 +289,11 @@ class Compiler:
             return "(" + "|".join(self.path(p) for p in Collection(self.shapes, alternative)) + ")"
         if (node, RDF.first, None) in self.shapes:
             return "(" + "/".join(self.path(p) for p in Collection(self.shapes, node)) + ")"
-        raise UnsupportedShape(f"property path {node}: only IRIs, inverse, alternative, sequence")
+        kinds = ", ".join(sorted(self.shapes.qname(p) for p in self.shapes.predicates(node)))
+        raise UnsupportedShape(
+            f"a property path with {kinds}: only IRIs and inverse, alternative and sequence "
+            "paths are compiled (engine='pyshacl' runs the others)"
+        )
 
     # -- targets
 
@@ -329,7 +342,7 @@ class Compiler:
         kind = self.one(shape, SH.nodeKind)
         if kind is not None:
             if kind not in _NODE_KINDS:
-                raise UnsupportedShape(f"{shape}: sh:nodeKind {kind}")
+                raise self.refuse(shape, f"sh:nodeKind {kind}")
             found.append((SH.nodeKind, _NODE_KINDS[kind].format(var)))
         datatype = self.one(shape, SH.datatype)
         if datatype is not None:
@@ -338,7 +351,7 @@ class Compiler:
         if listed is not None:
             members = list(Collection(self.shapes, listed))
             if not all(isinstance(m, URIRef) for m in members):
-                raise UnsupportedShape(f"{shape}: sh:in with literals (only IRIs are compiled)")
+                raise self.refuse(shape, "sh:in with literals (only IRIs are compiled)")
             found.append((SH["in"], _any_of(var, members)))
         for bound in self.values(shape, SH.minInclusive):
             bad = [
@@ -386,14 +399,14 @@ class Compiler:
         if self.deactivated(shape):
             return "true"
         if self.values(shape, SH.lessThanOrEquals):
-            raise UnsupportedShape(f"{shape}: sh:lessThanOrEquals inside sh:or")
+            raise self.refuse(shape, "sh:lessThanOrEquals inside sh:or")
         if self.values(shape, SH.sparql):
-            raise UnsupportedShape(f"{shape}: SPARQL constraints inside sh:or")
+            raise self.refuse(shape, "SPARQL constraints inside sh:or")
         parts = []
         path = self.one(shape, SH.path)
         if path is None:
             if any(self.values(shape, p) for p in _COUNT):
-                raise UnsupportedShape(f"{shape}: sh:minCount/maxCount without sh:path")
+                raise self.refuse(shape, "sh:minCount/maxCount without sh:path")
             parts += [ok for _param, ok in self.value_ok(shape, var, ctx)]
         else:
             step = self.path(path)
@@ -420,7 +433,7 @@ class Compiler:
         for shape in sorted(shapes, key=str):
             self.check_known(shape, top=True)
             if self.one(shape, SH.path) is not None:
-                raise UnsupportedShape(f"{shape}: a property shape with targets")
+                raise self.refuse(shape, "a property shape with targets")
             if self.deactivated(shape):
                 continue
             targets = self.targets(shape)
@@ -436,7 +449,7 @@ class Compiler:
     def node_checks(self, shape, targets: str) -> list[_Check]:
         """A node shape's own constraints: its value node is the focus node."""
         if any(self.values(shape, p) for p in _COUNT | {SH.lessThanOrEquals}):
-            raise UnsupportedShape(f"{shape}: count or pair constraints without sh:path")
+            raise self.refuse(shape, "count or pair constraints without sh:path")
         tests = self.value_ok(shape, "?this", _Context(targets))
         messages, severity = self.messages(shape) if tests else [], self.severity(shape)
         return [
@@ -461,9 +474,9 @@ class Compiler:
         """
         path = self.one(prop, SH.path)
         if path is None:
-            raise UnsupportedShape(f"{prop}: a property shape needs one sh:path")
+            raise self.refuse(prop, "a property shape needs one sh:path")
         if self.values(prop, SH.property):
-            raise UnsupportedShape(f"{prop}: sh:property inside a property shape")
+            raise self.refuse(prop, "sh:property inside a property shape")
         step = self.path(path)
         messages, severity = self.messages(prop), self.severity(prop)
 
@@ -501,7 +514,7 @@ class Compiler:
             )
         for other in self.values(prop, SH.lessThanOrEquals):
             if not isinstance(other, URIRef):
-                raise UnsupportedShape(f"{prop}: sh:lessThanOrEquals takes an IRI")
+                raise self.refuse(prop, "sh:lessThanOrEquals takes an IRI")
             pairs = f"?this {step} ?value . ?this {_sparql_term(other)} ?other ."
             rows = self.select(f"SELECT DISTINCT ?value ?other WHERE {{ {pairs} }}")
             bad = [

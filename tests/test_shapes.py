@@ -109,12 +109,17 @@ def overlay(example: Path, target: Path) -> Path:
     return target
 
 
-def report_for(example: Path, tmp_path: Path) -> dict:
+def graphs_for(example: Path, tmp_path: Path):
+    """The minimal data with the example laid over it (YAML) or added to it (TriG)."""
     if example.suffix == ".trig":
         graphs = load_graphs(MINIMAL)
         graphs.dataset.parse(example, format="trig")
-    else:
-        graphs = load_graphs(overlay(example, tmp_path / "data"))
+        return graphs
+    return load_graphs(overlay(example, tmp_path / "data"))
+
+
+def report_for(example: Path, tmp_path: Path) -> dict:
+    graphs = graphs_for(example, tmp_path)
     return validate_dataset(graphs.dataset, graphs.curated)
 
 
