@@ -385,3 +385,15 @@ def test_regression_virtuoso_cancel_is_a_timeout():
     assert isinstance(_internal_error(cancelled), st.QueryTimeout)
     other = Exception("Response: b'Virtuoso 37000 Error SP030: SPARQL compiler'")
     assert not isinstance(_internal_error(other), st.QueryTimeout)
+
+
+def test_a_refusal_on_virtuosos_cost_estimate_names_the_setting_to_change():
+    from diplograph.loaders.store.http import _internal_error
+
+    refused = Exception(
+        "Response: b'Virtuoso 42000 Error The estimated execution time -1678508032 (sec) "
+        "exceeds the limit of 400 (sec).'"
+    )
+    error = _internal_error(refused)
+    assert not isinstance(error, st.QueryTimeout)
+    assert "MaxQueryCostEstimationTime = 0" in str(error)

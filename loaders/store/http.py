@@ -201,4 +201,10 @@ def _internal_error(exc: Exception) -> StoreError:
     # cancelled while it runs, as HY008 / SR203 "Async statement killed by SQLCancel".
     if any(code in text for code in ("SR171", "SR203", "HY008")) or "timed out" in text.lower():
         return QueryTimeout(f"Query stopped by the remote store's time limit: {text}")
+    if "estimated execution time" in text:  # refused before running, on a guess
+        return RemoteError(
+            "The remote store refused the query on its cost estimate, which counts every "
+            "version's copy of a triple: set MaxQueryCostEstimationTime = 0 in the [SPARQL] "
+            f"section of virtuoso.ini (docs/scaling.md). {text}"
+        )
     return RemoteError(f"Remote store error: {text}")
