@@ -10,6 +10,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from diplograph.loaders.store.http import Endpoints
 from diplograph.loaders.store.publish_remote import push
 from diplograph.loaders.store.remote import RemoteStore
@@ -52,3 +54,20 @@ def pushed_store(env, name: str, body: bytes, folder: Path, **options) -> Remote
     ends = endpoints(env, name)
     push(write_build(folder, body), ends)
     return RemoteStore(ends, **options)
+
+
+def crowd(body: bytes, prefix: str, copies: int) -> bytes:
+    """Other deployments' copies of the shared date nodes (`<prefix>`...), one graph per copy.
+
+    What a store serving several deployments (and two versions of each) holds: the same
+    triples in many graphs. On Virtuoso 7.2 that is when an index range bounded only by
+    `<=` loses rows (docs/scaling.md).
+    """
+    quads = ox.parse(body, format=ox.RdfFormat.N_QUADS)
+    shared = {q.triple for q in quads if q.subject.value.startswith(prefix)}
+    out = [
+        ox.Quad(*t, ox.NamedNode(f"urn:diplograph:test:crowd:{i}"))
+        for i in range(copies)
+        for t in sorted(shared, key=str)
+    ]
+    return ox.serialize(out, format=ox.RdfFormat.N_QUADS)
