@@ -3,16 +3,21 @@
 pyshacl walks every focus node in Python over an rdflib graph: a minute and
 several GB at a million quads. Here each constraint of a shape becomes one
 SPARQL query over all its focus nodes, run on the build's store, whose
-default graph holds the merge of every graph (ontology included, as pyshacl
-mixes the ontology it is given into the data): see merged_default_graph. Only the constraint
-components our shapes use are compiled; any other raises UnsupportedShape
-rather than being skipped.
+default graph holds the merge of every graph, the ontology's included, as
+pyshacl mixes the ontology it is given into the data (merged_default_graph).
+Only the constraint components our shapes use are compiled; any other raises
+UnsupportedShape rather than being skipped.
 
 Where pyshacl's outcome hangs on rdflib's reading of a literal (is it
 well-typed, how it compares, a Python regular expression), the distinct
 values at stake are fetched and judged in Python with pyshacl's own rules,
 and the few that fail are written into the query: the same answers, but
 judged once per distinct value rather than once per focus node.
+
+One difference stays: values are reported (and counted) as the store holds
+them, and Oxigraph writes valid numbers and dates in canonical form
+("01"^^xsd:integer is "1", so "1" and "01" are one value), where rdflib keeps
+each spelling. The loader writes canonical literals, so the build never sees it.
 """
 
 from __future__ import annotations
@@ -31,7 +36,6 @@ from rdflib.namespace import XSD
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _XSD_STRING = str(XSD.string)
-_LANG_STRING = str(RDF.langString)
 
 # What a shape may say besides its constraints, and the constraint parameters compiled here.
 _TARGETS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode}
@@ -189,7 +193,6 @@ class _Check:
     messages: list[str]
     severity: URIRef
     with_value: bool
-    pairs: bool = False  # rows are (?this ?value ?other), one result each
 
 
 @dataclass
@@ -214,7 +217,7 @@ class Compiler:
         self.shapes = shapes
         self.store = store
         self._subclasses = _subclass_closure(store)
-        for _node in shapes.subjects(RDF.type, SH.ConstraintComponent):
+        if next(shapes.subjects(RDF.type, SH.ConstraintComponent), None) is not None:
             raise UnsupportedShape("custom constraint components (sh:ConstraintComponent)")
 
     # -- running queries
@@ -300,7 +303,7 @@ class Compiler:
     def targets(self, shape) -> str | None:
         """A group pattern binding ?this to every focus node of `shape`, or None if it has none."""
         groups = []
-        classes = [c for c in self.values(shape, SH.targetClass)]
+        classes = self.values(shape, SH.targetClass)
         if classes:
             groups.append(self.typed("?this", classes, "?_tc"))
         for prop in self.values(shape, SH.targetSubjectsOf):
@@ -330,36 +333,36 @@ class Compiler:
 
     # -- conformance of one node, as a SPARQL expression
 
-    def value_ok(self, shape, var: str, ctx: _Context) -> list[tuple[object, str]]:
-        """(parameter, expression) for each value constraint of `shape` on the node `var`.
+    def value_ok(self, shape, var: str, ctx: _Context) -> list[str]:
+        """An expression for each value constraint of `shape`, true when the node `var` passes.
 
         The expressions raise no SPARQL error (each function is guarded by a test of
         the term's kind), so a FILTER on their negation keeps exactly the failures.
         """
         found = []
         for cls in self.values(shape, SH["class"]):
-            found.append((SH["class"], f"EXISTS {{ {self.typed(var, [cls], ctx.var('t'))} }}"))
+            found.append(f"EXISTS {{ {self.typed(var, [cls], ctx.var('t'))} }}")
         kind = self.one(shape, SH.nodeKind)
         if kind is not None:
             if kind not in _NODE_KINDS:
                 raise self.refuse(shape, f"sh:nodeKind {kind}")
-            found.append((SH.nodeKind, _NODE_KINDS[kind].format(var)))
+            found.append(_NODE_KINDS[kind].format(var))
         datatype = self.one(shape, SH.datatype)
         if datatype is not None:
-            found.append((SH.datatype, self.datatype_ok(datatype, var, ctx)))
+            found.append(self.datatype_ok(datatype, var, ctx))
         listed = self.one(shape, SH["in"])
         if listed is not None:
             members = list(Collection(self.shapes, listed))
             if not all(isinstance(m, URIRef) for m in members):
                 raise self.refuse(shape, "sh:in with literals (only IRIs are compiled)")
-            found.append((SH["in"], _any_of(var, members)))
+            found.append(_any_of(var, members))
         for bound in self.values(shape, SH.minInclusive):
             bad = [
                 v
                 for v in self.distinct(var, ctx, f"isLiteral({var})")
                 if not _min_inclusive(v, bound)
             ]
-            found.append((SH.minInclusive, f"(isLiteral({var}) && !{_any_of(var, bad)})"))
+            found.append(f"(isLiteral({var}) && !{_any_of(var, bad)})")
         patterns = self.values(shape, SH.pattern)
         if patterns:
             flags = 0
@@ -369,15 +372,15 @@ class Compiler:
             for pattern in patterns:
                 regex = re.compile(str(pattern), flags)
                 bad = [v for v in candidates if not regex.search(_string_of(v))]
-                found.append((SH.pattern, f"(!isBlank({var}) && !{_any_of(var, bad)})"))
+                found.append(f"(!isBlank({var}) && !{_any_of(var, bad)})")
         length = self.one(shape, SH.minLength)
         if length is not None:
             n = int(length)
             ok = "true" if n == 0 else f"(!isBlank({var}) && STRLEN(STR({var})) >= {n})"
-            found.append((SH.minLength, ok))
+            found.append(ok)
         for options in self.values(shape, SH["or"]):
             either = [self.conforms(s, var, ctx) for s in Collection(self.shapes, options)]
-            found.append((SH["or"], "(" + " || ".join(either or ["false"]) + ")"))
+            found.append("(" + " || ".join(either or ["false"]) + ")")
         return found
 
     def datatype_ok(self, datatype, var: str, ctx: _Context) -> str:
@@ -407,7 +410,7 @@ class Compiler:
         if path is None:
             if any(self.values(shape, p) for p in _COUNT):
                 raise self.refuse(shape, "sh:minCount/maxCount without sh:path")
-            parts += [ok for _param, ok in self.value_ok(shape, var, ctx)]
+            parts += self.value_ok(shape, var, ctx)
         else:
             step = self.path(path)
             low, high = self.one(shape, SH.minCount), self.one(shape, SH.maxCount)
@@ -418,7 +421,7 @@ class Compiler:
                 parts.append(f"NOT EXISTS {{ {too_many} }}")
             value = ctx.var("v")
             inner = _Context(f"{ctx.pattern} {var} {step} {value} .", ctx.fresh)
-            for _param, ok in self.value_ok(shape, value, inner):
+            for ok in self.value_ok(shape, value, inner):
                 parts.append(f"NOT EXISTS {{ {var} {step} {value} . FILTER (!{ok}) }}")
         for prop in self.values(shape, SH.property):
             parts.append(self.conforms(prop, var, ctx))
@@ -461,7 +464,7 @@ class Compiler:
                 severity,
                 with_value=False,
             )  # fmt: skip
-            for _param, ok in tests
+            for ok in tests
         ]
 
     def property_checks(self, prop, targets: str) -> list[_Check]:
@@ -480,8 +483,8 @@ class Compiler:
         step = self.path(path)
         messages, severity = self.messages(prop), self.severity(prop)
 
-        def check(query, with_value, pairs=False):
-            return _Check(query, prop, path, messages, severity, with_value, pairs)
+        def check(query, with_value):
+            return _Check(query, prop, path, messages, severity, with_value)
 
         found = []
         low, high = self.one(prop, SH.minCount), self.one(prop, SH.maxCount)
@@ -502,7 +505,7 @@ class Compiler:
                 check(f"SELECT ?this WHERE {{ {too_many} FILTER EXISTS {{ {targets} }} }}", False)
             )
         ctx = _Context(f"?_s {step} ?value .")
-        for _param, ok in self.value_ok(prop, "?value", ctx):
+        for ok in self.value_ok(prop, "?value", ctx):
             values = f"SELECT DISTINCT ?value WHERE {{ ?_s {step} ?value }}"
             failing = f"SELECT ?value WHERE {{ {{ {values} }} FILTER (!{ok}) }}"
             found.append(
@@ -529,8 +532,7 @@ class Compiler:
                         f"SELECT DISTINCT ?this ?value ?other WHERE {{ "
                         f"VALUES (?value ?other) {{ {listed} }} {pairs} "
                         f"FILTER EXISTS {{ {targets} }} }}",
-                        True,
-                        pairs=True,
+                        True,  # one result per failing pair, as pyshacl gives
                     )
                 )
         return found
