@@ -196,6 +196,25 @@ class _Check:
 
 
 @dataclass
+class _Test:
+    """A test of each focus node of a shape: its own value constraints, or a minimum count."""
+
+    ok: str  # an expression on ?this
+    shape: object
+    path: object  # None for the node shape's own constraints, whose value is the focus node
+    messages: list[str]
+    severity: URIRef
+
+
+@dataclass
+class _FocusCheck:
+    """One query over a shape's focus nodes, with one ?okN per test: false is a result."""
+
+    query: str
+    tests: list[_Test]
+
+
+@dataclass
 class _Context:
     """Where a variable gets its values: the group pattern that binds it."""
 
@@ -429,9 +448,9 @@ class Compiler:
 
     # -- top-level shapes
 
-    def checks(self) -> list[_Check]:
+    def checks(self) -> list[_Check | _FocusCheck]:
         """The queries for every active shape that has targets."""
-        found = []
+        found: list = []
         shapes = {s for p in _TARGETS for s in self.shapes.subjects(p, None)}
         for shape in sorted(shapes, key=str):
             self.check_known(shape, top=True)
@@ -442,38 +461,33 @@ class Compiler:
             targets = self.targets(shape)
             if targets is None:
                 continue
-            found += self.node_checks(shape, targets)
+            tests = self.node_tests(shape, targets)
             for prop in self.values(shape, SH.property):
                 self.check_known(prop, top=False)
                 if not self.deactivated(prop):
-                    found += self.property_checks(prop, targets)
+                    found += self.property_checks(prop, targets, tests)
+            if tests:
+                found.append(_focus_check(targets, tests))
         return found
 
-    def node_checks(self, shape, targets: str) -> list[_Check]:
+    def node_tests(self, shape, targets: str) -> list[_Test]:
         """A node shape's own constraints: its value node is the focus node."""
         if any(self.values(shape, p) for p in _COUNT | {SH.lessThanOrEquals}):
             raise self.refuse(shape, "count or pair constraints without sh:path")
-        tests = self.value_ok(shape, "?this", _Context(targets))
-        messages, severity = self.messages(shape) if tests else [], self.severity(shape)
-        return [
-            _Check(
-                f"SELECT ?this WHERE {{ {_focus(targets)} FILTER (!{ok}) }}",
-                shape,
-                None,
-                messages,
-                severity,
-                with_value=False,
-            )  # fmt: skip
-            for ok in tests
-        ]
+        found = self.value_ok(shape, "?this", _Context(targets))
+        if not found:
+            return []
+        messages, severity = self.messages(shape), self.severity(shape)
+        return [_Test(ok, shape, None, messages, severity) for ok in found]
 
-    def property_checks(self, prop, targets: str) -> list[_Check]:
+    def property_checks(self, prop, targets: str, tests: list[_Test]) -> list[_Check]:
         """A property shape's constraints, each over every value its path reaches.
 
         Value constraints hang on the value alone: they are judged once per
         distinct value of the path (whoever's it is), and only the failures are
-        joined back to the focus nodes that have them. Counts are taken per
-        subject of the path, then matched with the focus nodes.
+        joined back to the focus nodes that have them. Too many values are counted
+        per subject of the path, then matched with the focus nodes; too few are
+        looked up per focus node, in `tests`, which share one pass over them.
         """
         path = self.one(prop, SH.path)
         if path is None:
@@ -488,14 +502,9 @@ class Compiler:
 
         found = []
         low, high = self.one(prop, SH.minCount), self.one(prop, SH.maxCount)
-        if low is not None and 0 < int(low) <= 4:  # looked up per focus node
+        if low is not None and 0 < int(low) <= 4:
             enough = _distinct_values("?this", step, int(low), _Context(""))
-            found.append(
-                check(
-                    f"SELECT ?this WHERE {{ {_focus(targets)} FILTER NOT EXISTS {{ {enough} }} }}",
-                    False,
-                )
-            )
+            tests.append(_Test(f"EXISTS {{ {enough} }}", prop, path, messages, severity))
         elif low is not None and int(low) > 4:
             enough = _with_count(step, f">= {int(low)}")
             found.append(check(f"SELECT ?this WHERE {{ {_focus(targets)} MINUS {enough} }}", False))
@@ -542,14 +551,34 @@ class Compiler:
         for check in self.checks():
             for row in self.select(check.query):
                 focus = to_rdflib(row["this"])
-                if check.with_value:
-                    value = to_rdflib(row["value"])
-                else:  # a node shape's value is its focus node; a count has none
-                    value = focus if check.path is None else None
+                if isinstance(check, _FocusCheck):
+                    for i, test in enumerate(check.tests):
+                        if row[f"ok{i}"].value == "false":
+                            value = focus if test.path is None else None
+                            found.append(
+                                Result(
+                                    focus,
+                                    value,
+                                    test.path,
+                                    test.shape,
+                                    test.messages,
+                                    test.severity,
+                                )  # fmt: skip
+                            )
+                    continue
+                value = to_rdflib(row["value"]) if check.with_value else None
                 found.append(
                     Result(focus, value, check.path, check.shape, check.messages, check.severity)
                 )
         return found
+
+
+def _focus_check(targets: str, tests: list[_Test]) -> _FocusCheck:
+    """One pass over the focus nodes for every test of them, each bound to ?okN."""
+    binds = " ".join(f"BIND ({t.ok} AS ?ok{i})" for i, t in enumerate(tests))
+    failing = " || ".join(f"!?ok{i}" for i in range(len(tests)))
+    query = f"SELECT * WHERE {{ {_focus(targets)} {binds} FILTER ({failing}) }}"
+    return _FocusCheck(query, tests)
 
 
 def _focus(targets: str) -> str:
