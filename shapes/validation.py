@@ -5,10 +5,9 @@ ontology's, entailments already materialised: the shapes are compiled to
 SPARQL and run there (compiled.py for core SHACL, sparql.py for the
 SHACL-SPARQL constraints), over the merge of every graph, as pyshacl sees
 the data with the ontology mixed in. No rdflib copy of the data is made.
-The data-quality queries (`queries/*-violation.rq`) run on the same union;
-every distinct row they return is a violation.
-engine="pyshacl" runs plain pyshacl instead, the baseline the fast engine
-must agree with.
+The data-quality queries (`queries/*-violation.rq`) run on the same merge;
+every distinct row they return is a violation. engine="pyshacl" runs plain
+pyshacl instead: the baseline the fast engine must agree with.
 """
 
 from __future__ import annotations

@@ -241,6 +241,7 @@ def test_a_store_keeping_the_merge_in_its_default_graph_gives_the_same_report(tm
     assert validate_store(store) == plain
     assert len(store) == merged
     assert plain["violations"]
+    assert validate_store(store, engine="pyshacl") == plain  # pyshacl on the store's graphs
 
 
 def test_violation_queries_find_the_same_rows_without_the_ontology(tmp_path):
