@@ -371,11 +371,19 @@ def query_cmd(name, params, path, fmt, build_ref, list_only, docs) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
 @click.option(
+    "--processes",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Server processes sharing the socket (one Python process uses one core at a "
+    "time); default: the number of CPUs.",
+)
+@click.option(
     "--threads",
-    default=16,
+    default=8,
     show_default=True,
-    type=int,
-    help="Request threads: enough that clients waiting on slow queries do not block others.",
+    type=click.IntRange(min=1),
+    help="Request threads per process: enough that clients waiting on slow queries do not "
+    "block others.",
 )
 @click.option(
     "--store",
@@ -385,11 +393,19 @@ def query_cmd(name, params, path, fmt, build_ref, list_only, docs) -> None:
     help="Query this SPARQL store (filled by `diplograph push`) instead of the embedded one.",
 )
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int, store_url: str | None) -> None:
-    """Serve the web app and /sparql with waitress, building the graph first if there is none."""
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    processes: int | None,
+    threads: int,
+    store_url: str | None,
+) -> None:
+    """Serve the web app and /sparql with waitress, from several processes sharing the socket
+    (one per CPU by default), building the graph first if there is none."""
     import os
 
-    import waitress
+    from ..web import server
 
     if store_url:
         os.environ["FLASK_STORE_URL"] = store_url  # create_app reads its FLASK_* settings
@@ -400,10 +416,56 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, store_url: str
     instance = paths.instance_dir()
     if current_build(instance) is None:
         click.echo(f"No published build in {instance}: building one first.", err=True)
-        ctx.invoke(build_cmd, data_dir=None, sources_dir=None, base=None, no_validate=False)
+        _build_apart(ctx)
     from ..web import create_app
 
-    app = create_app()
+    processes = processes or server.default_processes()
+    # Query workers per process: the single-process default shared out, at least two each
+    # (one runaway never leaves a process without a worker); FLASK_WORKERS overrides it.
+    if processes > 1:
+        os.environ.setdefault("FLASK_WORKERS", str(server.workers_per_process(processes)))
+    try:
+        sock = server.listening_socket(host, port)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot listen on {host}:{port}: {exc}") from exc
     source = f"the store at {store_url}" if store_url else str(instance)
-    click.echo(f"Serving {source} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="diplograph")
+    where = f"http://{host}:{sock.getsockname()[1]}/"
+    plural = "es" if processes > 1 else ""
+    click.echo(
+        f"Serving {source} on {where} (SPARQL at /sparql), "
+        f"{processes} process{plural} of {threads} threads",
+        err=True,
+    )
+    with sock:
+        status = server.serve(
+            create_app, sock, processes=processes, threads=threads, ident="diplograph"
+        )
+    if status:
+        raise click.ClickException("a server process failed while starting (see above)")
+
+
+def _build_apart(ctx: click.Context) -> None:
+    """`build`, in a child process: the server forks from a small process with no threads."""
+    import os
+
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            ctx.invoke(build_cmd, data_dir=None, sources_dir=None, base=None, no_validate=False)
+            code = 0
+        except click.ClickException as exc:
+            exc.show()
+        except SystemExit as exc:  # the build's own refusal, already explained
+            code = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise click.ClickException("the build failed: nothing to serve")

@@ -367,7 +367,9 @@ def test_cli_serve_store_serves_from_the_remote_backend(tmp_path, monkeypatch):
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.append(app))
     url = "http://127.0.0.1:9/sparql"
     try:
-        result = CliRunner().invoke(main, ["serve", "--store", url])
+        result = CliRunner().invoke(
+            main, ["serve", "--store", url, "--processes", "1", "--port", "0"]
+        )
     finally:
         os.environ.pop("FLASK_STORE_URL", None)  # set by the command for create_app
     assert result.exit_code == 0, result.output

@@ -1,10 +1,12 @@
-"""The short path for bounded lookups: GET /sparql answered before Flask dispatches.
+"""The short path for bounded lookups: /sparql answered before Flask dispatches.
 
 A point lookup costs well under a millisecond in Oxigraph; Flask's request machinery,
 run under the GIL by every waitress thread, cost several times that. This WSGI layer
-answers only the plainest requests (GET, `query` and at most one `format` parameter, a
-query `bounded.py` accepts) and gives every other request, and every failure, to Flask
-untouched: refusals, errors and their messages stay in one place.
+answers only the plainest requests (a GET, or a POST of an application/x-www-form-urlencoded
+form with a Content-Length within MAX_CONTENT_LENGTH, carrying `query` and at most one
+`format` parameter, a query `bounded.py` accepts) and gives every other request, and every
+failure, to Flask untouched (a form it read is handed on as the request body): refusals,
+errors and their messages stay in one place.
 
 What Flask would apply is applied here too: the per-client concurrency limit (the same
 limiter; a client over its limit is handed to Flask, which answers 429), negotiation by
@@ -14,10 +16,11 @@ paths answer the same requests with the same status, headers and bytes.
 
 from __future__ import annotations
 
+from io import BytesIO
 from urllib.parse import unquote
 
 from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
+from werkzeug.http import parse_accept_header, parse_options_header
 from werkzeug.wrappers import Request
 
 from ..loaders import store as st
@@ -34,6 +37,7 @@ COMMON = [
 #: Entries kept in each small memo (Accept header -> format, host and path -> base IRI).
 MEMO_SIZE = 256
 _URL_KEYS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME")
+FORM = "application/x-www-form-urlencoded"
 
 
 class FastLane:
@@ -50,19 +54,47 @@ class FastLane:
         self._bases: dict = {}
 
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") == "/sparql" and environ.get("REQUEST_METHOD") == "GET":
-            answer = self._answer(environ)
+        if environ.get("PATH_INFO") == "/sparql":
+            method = environ.get("REQUEST_METHOD")
+            answer = None
+            if method == "GET":
+                raw = environ.get("QUERY_STRING", "").encode("latin-1")  # PEP 3333's str
+                answer = self._answer(environ, raw, "query string")
+            elif method == "POST" and not environ.get("QUERY_STRING"):
+                form = self._form(environ)
+                if form is not None:
+                    answer = self._answer(environ, form, "form body")
             if answer is not None:
                 headers, body = answer
                 start_response("200 OK", headers)
                 return [body]
         return self.wsgi_app(environ, start_response)
 
-    def _answer(self, environ):
+    def _form(self, environ) -> bytes | None:
+        """The body of a plain form POST; None: not one (Flask can still read the body)."""
+        kind = environ.get("CONTENT_TYPE", "")
+        if kind != FORM:
+            mimetype, options = parse_options_header(kind)
+            charset = options.get("charset", "utf-8").lower()
+            if mimetype != FORM or charset not in ("utf-8", "utf8"):
+                return None
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or "")
+        except ValueError:
+            return None  # chunked or malformed: Flask decides
+        limit = self.app.config.get("MAX_CONTENT_LENGTH")
+        if length < 0 or (limit is not None and length > limit):
+            return None  # Flask answers 413 without reading it
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = BytesIO(body)  # read once; Flask reads it again if need be
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return body if len(body) == length else None
+
+    def _answer(self, environ, raw: bytes, what: str):
         """(headers, body), or None: let Flask answer (and refuse, or explain, if need be)."""
         if self.app.config.get("TRUSTED_HOSTS") is not None:
             return None  # Flask validates the Host header first; keep one place doing that
-        query, fmt = self._params(environ)
+        query, fmt = self._params(environ, raw, what)
         if query is None or fmt is None:
             return None
         limiter = self.app.extensions.get(ratelimit.KEY)
@@ -83,14 +115,14 @@ class FastLane:
         headers.append(("Content-Length", str(len(result.body))))
         return headers + self.common, result.body
 
-    def _params(self, environ):
+    def _params(self, environ, raw: bytes, what: str):
         """(query, results format), decoded as strictly as sparql._pairs; None: not plain."""
         try:
-            text = environ.get("QUERY_STRING", "").encode("latin-1").decode("utf-8")
+            text = raw.decode("utf-8")
             if text.startswith("query=") and "&" not in text:  # parse_qsl's one-field case
                 params = [("query", unquote(text[6:].replace("+", " "), errors="strict"))]
             else:
-                params = self.sparql._pairs(text.encode("utf-8"), "query string")
+                params = self.sparql._pairs(raw, what)
         except (self.sparql.ProtocolError, UnicodeError):
             return None, None
         queries = [value for name, value in params if name == "query"]

@@ -1,0 +1,354 @@
+"""`diplograph serve` with several processes: every process answers, the per-client limit
+holds across them, a new build reaches them all, a dead one is replaced, and stopping the
+server (or killing its parent) leaves no process behind."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from reliability_support import COUNT_QUERY, MINIMAL, build_into, variant
+
+from diplograph.web.ratelimit import ClientLimiter, SharedCounts
+
+CLI = str(Path(sys.executable).with_name("diplograph"))
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+NEW_PERSON = "https://w3id.org/diplograph/id/delta-reliability"
+WAIT = 60  # seconds: a bound on waiting for the server, never a measurement
+
+
+@pytest.fixture
+def instance(tmp_path):
+    home = tmp_path / "instance"
+    build_into(MINIMAL, home)
+    return home
+
+
+class Server:
+    """A `diplograph serve` in its own session, its stderr collected by a thread."""
+
+    def __init__(self, instance: Path, *args: str, **env: str):
+        environment = dict(os.environ, DIPLOGRAPH_HOME=str(instance), **env)
+        environment.pop("FLASK_STORE_URL", None)
+        self.proc = subprocess.Popen(
+            [CLI, "serve", "--port", "0", *args],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        self.lines: list[str] = []
+        self._port = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+        if not self._port.wait(WAIT):
+            self.kill()
+            raise AssertionError("no 'Serving' line:\n" + "".join(self.lines))
+        self.port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", "".join(self.lines)).group(1))
+
+    def _read(self):
+        for line in self.proc.stderr:
+            self.lines.append(line)
+            if line.startswith("Serving"):
+                self._port.set()
+
+    def children(self) -> set[int]:
+        return children_of(self.proc.pid)
+
+    def connect(self) -> http.client.HTTPConnection:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
+        conn.connect()
+        return conn
+
+    def connections_per_child(self, wanted: int) -> dict[int, http.client.HTTPConnection]:
+        """One keep-alive connection held by each of `wanted` different children."""
+        held: dict[int, http.client.HTTPConnection] = {}
+        for _ in range(200):
+            conn = self.connect()
+            owner = self.owner_of(conn)
+            if owner in held or owner is None:
+                conn.close()
+            else:
+                held[owner] = conn
+            if len(held) == wanted:
+                return held
+        raise AssertionError(f"connections reached only {sorted(held)}")
+
+    def owner_of(self, conn: http.client.HTTPConnection) -> int | None:
+        """The server process holding the other end of `conn`, once one has accepted it."""
+        client_port = conn.sock.getsockname()[1]
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            inodes = set()
+            for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+                fields = line.split()
+                local, remote = fields[1].split(":"), fields[2].split(":")
+                if int(local[1], 16) == self.port and int(remote[1], 16) == client_port:
+                    inodes.add(f"socket:[{fields[9]}]")
+            for pid in self.children():
+                try:
+                    links = {os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()}
+                except OSError:
+                    continue
+                if inodes & links:
+                    return pid
+            time.sleep(0.02)
+        return None
+
+    def kill(self):
+        """Everything in the server's session, even what outlived its parent."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+
+@contextmanager
+def serving(instance, *args, **env):
+    server = Server(instance, *args, **env)
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+def post(conn, query: str, **params) -> tuple[int, str]:
+    body = urlencode({"query": query, **params})
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"}
+    conn.request("POST", "/sparql", body, headers)
+    response = conn.getresponse()
+    return response.status, response.read().decode()
+
+
+def get(conn, query: str) -> tuple[int, str]:
+    conn.request("GET", "/sparql?" + urlencode({"query": query}), headers={"Accept": "text/csv"})
+    response = conn.getresponse()
+    return response.status, response.read().decode()
+
+
+def count(conn) -> int:
+    status, text = post(conn, COUNT_QUERY)
+    assert status == 200, text
+    return int(text.split()[-1])
+
+
+def lookup(conn, iri: str, method=post) -> list[str]:
+    status, text = method(conn, f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
+    assert status == 200, text
+    return text.splitlines()[1:]
+
+
+# -- the process tree, from /proc -------------------------------------------------------
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def alive(pid: int) -> bool:
+    fields = _stat(pid)
+    return fields is not None and fields[0] != "Z"  # a zombie has stopped
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat(int(entry.name))
+            if fields is not None and int(fields[1]) == pid and fields[0] != "Z":
+                found.add(int(entry.name))
+    return found
+
+
+def descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        for child in children_of(todo.pop()):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def wait_for(condition, what: str):
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting: {what}")
+        time.sleep(0.05)
+
+
+# -- the tests --------------------------------------------------------------------------
+
+
+def test_every_process_answers_lookups_and_queries_with_its_own_workers(instance):
+    with serving(instance, "--processes", "2", "--threads", "2") as server:
+        wait_for(lambda: len(server.children()) == 2, "two server processes")
+        held = server.connections_per_child(2)
+        assert set(held) == server.children()
+        counts = {count(conn) for conn in held.values()}  # a worker's answer
+        assert len(counts) == 1 and counts.pop() > 0
+        for conn in held.values():
+            rows = lookup(conn, "https://w3id.org/diplograph/id/alpha")
+            assert rows and rows == lookup(conn, "https://w3id.org/diplograph/id/alpha", get)
+        for pid in held:  # each process forked its own query workers, under itself
+            assert descendants(pid), pid
+
+
+def test_the_per_client_limit_holds_across_processes(instance):
+    with serving(
+        instance,
+        "--processes",
+        "2",
+        FLASK_SPARQL_CLIENT_CONCURRENCY="1",
+        FLASK_QUERY_TIMEOUT="3",
+    ) as server:
+        held = list(server.connections_per_child(2).values())
+        statuses = []
+
+        def slow(conn):
+            statuses.append(post(conn, SLOW)[0])
+
+        threads = [threading.Thread(target=slow, args=(conn,)) for conn in held]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(WAIT)
+        # One ran to its time limit; the other, in the other process, was refused at once.
+        assert sorted(statuses) == [429, 503]
+        assert all(count(conn) > 0 for conn in held)  # the slot was given back
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_to_the_parent_stops_every_process(instance, signum):
+    with serving(instance, "--processes", "2") as server:
+        for conn in server.connections_per_child(2).values():
+            assert count(conn) > 0  # every process now has a query worker
+        tree = descendants(server.proc.pid)
+        assert len(tree) > 2
+        os.kill(server.proc.pid, signum)
+        assert server.proc.wait(WAIT) == 0
+        wait_for(lambda: not any(alive(pid) for pid in tree), "every process to stop")
+
+
+def test_the_processes_stop_when_the_parent_is_killed(instance):
+    with serving(instance, "--processes", "2") as server:
+        for conn in server.connections_per_child(2).values():
+            assert count(conn) > 0
+        tree = descendants(server.proc.pid)
+        os.kill(server.proc.pid, signal.SIGKILL)
+        server.proc.wait(WAIT)
+        wait_for(lambda: not any(alive(pid) for pid in tree), "orphans to stop")
+
+
+def test_a_single_process_server_stops_cleanly_too(instance):
+    with serving(instance, "--processes", "1") as server:
+        conn = server.connect()
+        assert count(conn) > 0
+        tree = descendants(server.proc.pid)
+        assert tree  # its query worker
+        os.kill(server.proc.pid, signal.SIGTERM)
+        assert server.proc.wait(WAIT) == 0
+        wait_for(lambda: not any(alive(pid) for pid in tree), "its workers to stop")
+
+
+def test_a_process_that_dies_is_replaced(instance):
+    with serving(instance, "--processes", "2") as server:
+        held = server.connections_per_child(2)  # both are up and serving
+        victim = min(held)
+        os.kill(victim, signal.SIGKILL)
+        wait_for(
+            lambda: len(server.children()) == 2 and victim not in server.children(),
+            "a replacement",
+        )
+        held = server.connections_per_child(2)
+        assert set(held) == server.children() and victim not in held
+        assert len({count(conn) for conn in held.values()}) == 1
+        assert any("exited; starting another" in line for line in server.lines)
+
+
+def test_a_process_that_cannot_start_stops_the_server(instance):
+    with serving(instance, "--processes", "2", FLASK_WORKERS="many") as server:
+        assert server.proc.wait(WAIT) == 1
+        assert any("failed while starting" in line for line in server.lines)
+        assert server.children() == set()
+
+
+def test_a_new_build_reaches_every_process(instance, tmp_path):
+    with serving(instance, "--processes", "2") as server:
+        held = list(server.connections_per_child(2).values())
+        before = {count(conn) for conn in held}
+        assert len(before) == 1
+        assert [lookup(conn, NEW_PERSON) for conn in held] == [[], []]
+        build_into(variant(tmp_path, "b"), instance)
+        after = {count(conn) for conn in held}  # the same keep-alive connections
+        assert len(after) == 1 and after != before
+        for conn in held:
+            assert lookup(conn, NEW_PERSON) and lookup(conn, NEW_PERSON, get)
+
+
+# -- the shared counts themselves -------------------------------------------------------
+
+
+def test_shared_counts_are_seen_and_limited_across_forked_processes():
+    counts = SharedCounts(2)
+    here = counts.limiter(0, 2)
+    pid = os.fork()
+    if pid == 0:  # the other server process: takes one slot of the client and exits
+        os._exit(0 if counts.limiter(1, 2).acquire("192.0.2.1") else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert here.active("192.0.2.1") == 1
+    assert here.acquire("192.0.2.1") and not here.acquire("192.0.2.1")
+    assert here.acquire("192.0.2.2")  # other clients are unaffected
+    counts.forget_process(1)  # it died holding its slot: the parent drops it
+    assert here.active("192.0.2.1") == 1 and here.acquire("192.0.2.1")
+
+
+def test_shared_counts_behave_like_the_in_process_limiter():
+    """Random acquires and releases on a tiny table (collisions, deletions in probe runs)
+    give the same answers as ClientLimiter, and idle clients hold no slot."""
+    counts = SharedCounts(3, slots=8)
+    limiters = [counts.limiter(i, 3) for i in range(3)]
+    reference = ClientLimiter(3)
+    held: list[tuple[int, str]] = []
+    rng = random.Random(7)
+    clients = [f"10.0.0.{n}" for n in range(7)]
+    for _ in range(5000):
+        if held and rng.random() < 0.45:
+            index, client = held.pop(rng.randrange(len(held)))
+            limiters[index].release(client)
+            reference.release(client)
+        else:
+            index, client = rng.randrange(3), rng.choice(clients)
+            got = limiters[index].acquire(client)
+            assert got == reference.acquire(client)
+            if got:
+                held.append((index, client))
+        assert all(counts.active(c) == reference.active(c) for c in clients)
+        assert counts.clients() == len(reference._active)
+    for index, client in held:
+        limiters[index].release(client)
+    assert counts.clients() == 0
+
+
+def test_processes_share_out_the_query_workers_two_at_least(monkeypatch):
+    from diplograph.web.server import workers_per_process
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    assert [workers_per_process(n) for n in (1, 4, 16)] == [16, 4, 2]
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert [workers_per_process(n) for n in (1, 2, 3)] == [2, 2, 2]
