@@ -1,14 +1,16 @@
 """Over HTTP: our guarded /sparql (worker processes, time limits) against Virtuoso, same queries.
 
-The app is served by waitress in a child process (so client and server do not share a
-GIL); the same client, keep-alive connections from several threads, then drives Virtuoso's
-/sparql directly, on the same build pushed into a registry of its own. Requests are
-form-encoded POSTs, the form both servers handle alike.
+The app is served as `diplograph serve` serves it (web/server.py: one waitress process
+per CPU sharing the socket, each with its share of the query workers) from a child process,
+so client and server do not share a GIL; the same client, keep-alive connections from
+several threads, then drives Virtuoso's /sparql directly, on the same build pushed into a
+registry of its own. Requests are form-encoded POSTs, the form both servers handle alike.
 """
 
 from __future__ import annotations
 
 import http.client
+import os
 import random
 import socket
 import statistics
@@ -23,13 +25,17 @@ import requests
 
 THREADS = 8
 ID_BASE = "https://w3id.org/diplograph/id/"
+#: Server threads per process (the `serve` default).
+SERVER_THREADS = 8
 SERVER = """
-import sys, waitress
-from diplograph.web import create_app
+import sys
+from diplograph.web import create_app, server
+home, port, processes, threads = sys.argv[1], *map(int, sys.argv[2:5])
 # One host plays 8 clients here: lift the per-client fairness limit, keep the rest.
-app = create_app({"DIPLOGRAPH_HOME": sys.argv[1], "WORKERS": 2, "QUERY_TIMEOUT": 60,
-                  "SPARQL_CLIENT_CONCURRENCY": 64})
-waitress.serve(app, host="127.0.0.1", port=int(sys.argv[2]), threads=16, _quiet=True)
+settings = {"DIPLOGRAPH_HOME": home, "QUERY_TIMEOUT": 60, "SPARQL_CLIENT_CONCURRENCY": 64,
+            "WORKERS": server.workers_per_process(processes)}
+sock = server.listening_socket("127.0.0.1", port)
+sys.exit(server.serve(lambda: create_app(settings), sock, processes=processes, threads=threads))
 """
 
 
@@ -118,14 +124,25 @@ def lookup(iri: str) -> str:
     return f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
 
 
-def run(instance: Path, build_dir: Path, seconds: float, virtuoso: bool) -> dict:
+def run(
+    instance: Path,
+    build_dir: Path,
+    seconds: float,
+    virtuoso: bool,
+    processes: int | None = None,
+    threads: int = SERVER_THREADS,
+) -> dict:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from run import catalogue_texts
 
     texts = list(catalogue_texts().values())
     lookups = [lookup(i) for i in entity_ids(build_dir / "graph.nq")]
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(instance), str(port)])
+    processes = processes or os.cpu_count() or 1
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(instance), str(port), str(processes), str(threads)],
+        stderr=subprocess.DEVNULL,  # waitress warns "Task queue depth" under load
+    )
     url = f"http://127.0.0.1:{port}/sparql"
     try:
         for _ in range(300):
@@ -143,8 +160,9 @@ def run(instance: Path, build_dir: Path, seconds: float, virtuoso: bool) -> dict
             "ours_lookups": drive(url, ours, [[("query", t)] for t in lookups], seconds),
         }
     finally:
-        server.terminate()
-        server.wait(10)
+        server.terminate()  # the parent stops its server processes, then exits
+        server.wait(30)
+    out["server"] = {"processes": processes, "threads": threads}
     if virtuoso:
         try:
             out |= virtuoso_baseline(build_dir, texts, lookups, seconds)

@@ -11,7 +11,9 @@ Reports throughput, p50/p99 latency and errors per phase, and the p99 ratio.
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000   # an already running server
 
 Without --url it builds the curated data (no validation) into a temporary instance and
-serves it with waitress in a child process, so client and server do not share a GIL.
+serves it as `diplograph serve` does (web/server.py: --processes waitress processes sharing
+the socket, one per CPU by default) from a child process, so client and server do not share
+a GIL.
 """
 
 from __future__ import annotations
@@ -42,10 +44,13 @@ ENTITY_QUERY = (
     'FILTER(STRSTARTS(STR(?s), "https://w3id.org/diplograph/id/")) } ORDER BY ?s LIMIT 300'
 )
 SERVE_SCRIPT = """
-import sys, waitress
-from diplograph.web import create_app
-waitress.serve(create_app(), host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]),
-               ident="diplograph-bench", connection_limit=400)
+import os, sys
+from diplograph.web import create_app, server
+port, processes, threads = map(int, sys.argv[1:4])
+os.environ.setdefault("FLASK_WORKERS", str(server.workers_per_process(processes)))
+sock = server.listening_socket("127.0.0.1", port)
+sys.exit(server.serve(create_app, sock, processes=processes, threads=threads,
+                      ident="diplograph-bench", connection_limit=400))
 """
 
 
@@ -165,7 +170,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served_build(threads: int, timeout: float):
+def served_build(processes: int, threads: int, timeout: float):
     """Build the curated data into a temporary instance and serve it from a child process."""
     from diplograph.loaders.build import build
 
@@ -176,7 +181,8 @@ def served_build(threads: int, timeout: float):
         port = _free_port()
         env = dict(os.environ, DIPLOGRAPH_HOME=str(home), FLASK_QUERY_TIMEOUT=str(timeout))
         server = subprocess.Popen(
-            [sys.executable, "-c", SERVE_SCRIPT, str(port), str(threads)], env=env
+            [sys.executable, "-c", SERVE_SCRIPT, str(port), str(processes), str(threads)],
+            env=env,
         )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -191,8 +197,8 @@ def served_build(threads: int, timeout: float):
         yield base
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(10)
+            server.terminate()  # the parent stops its server processes, then exits
+            server.wait(30)
         shutil.rmtree(home, ignore_errors=True)
 
 
@@ -221,14 +227,19 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=60.0, help="per phase")
     parser.add_argument("--max-requests", type=int, default=500_000, help="per phase")
-    parser.add_argument("--threads", type=int, default=48, help="waitress threads (no --url)")
+    parser.add_argument(
+        "--processes", type=int, default=os.cpu_count() or 1, help="server processes (no --url)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=24, help="waitress threads per process (no --url)"
+    )
     parser.add_argument("--timeout", type=float, default=10.0, help="query time limit (no --url)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     if args.url:
         report = run(args.url.rstrip("/"), args.clients, args.seconds, args.max_requests)
     else:
-        with served_build(args.threads, args.timeout) as base:
+        with served_build(args.processes, args.threads, args.timeout) as base:
             report = run(base, args.clients, args.seconds, args.max_requests)
     report["cpus"] = os.cpu_count()
     report["loadavg_after"] = [round(x, 1) for x in os.getloadavg()]  # others on the machine
