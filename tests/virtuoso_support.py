@@ -71,3 +71,32 @@ def crowd(body: bytes, prefix: str, copies: int) -> bytes:
         for t in sorted(shared, key=str)
     ]
     return ox.serialize(out, format=ox.RdfFormat.N_QUADS)
+
+
+#: Virtuoso's pragma to join the patterns in the order the query writes them.
+WRITTEN_ORDER = 'define sql:select-option "order"'
+
+
+class _Pragma:
+    """The client's HTTP side, with a Virtuoso pragma before every query text it sends."""
+
+    def __init__(self, http, pragma: str):
+        self._http, self._pragma = http, pragma
+
+    def __getattr__(self, name):
+        return getattr(self._http, name)
+
+    def query(self, text: str, **options):
+        return self._http.query(f"{self._pragma}\n{text}", **options)
+
+
+def in_written_order(store: RemoteStore) -> RemoteStore:
+    """The same deployment, with Virtuoso joining in the order each query is written.
+
+    A second plan, fixed, beside the one the optimiser picks from its sampled statistics:
+    those depend on the server's history, so a plan-dependent defect can hide on one server
+    and show on another (docs/scaling.md).
+    """
+    twin = RemoteStore(store.http.endpoints, timeout=store.timeout, max_rows=store.max_rows)
+    twin.http = _Pragma(twin.http, WRITTEN_ORDER)
+    return twin
