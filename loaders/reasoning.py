@@ -288,8 +288,14 @@ class _SameAs:
 SKIP, TYPED, SAME, SCHEMA, PROP = range(5)
 
 
-def _graphs(store: ox.Store) -> list:
-    return [ox.DefaultGraph(), *store.named_graphs()]
+def _graphs(store: ox.Store, ontology_graph) -> list:
+    """The graphs to read. In a build's store the default graph is empty or the merge of
+    the named ones (the store loader writes it for queries): reading it would read every
+    triple twice, so only the named graphs are read when the ontology is one of them."""
+    named = list(store.named_graphs())
+    if isinstance(ontology_graph, ox.DefaultGraph) or not named:
+        return [ox.DefaultGraph(), *named]
+    return named
 
 
 class _Scan:
@@ -307,7 +313,7 @@ class _Scan:
         self._stated: set = set()  # schema terms the data uses (one example each)
         features, pairs, kinds, classes = self.features, self.pairs, self._kinds, self._classes
         nodes, same = schema.nodes, self.same
-        for graph in _graphs(store):
+        for graph in _graphs(store, ontology_graph):
             in_ontology = graph == ontology_graph
             for s, p, o, _g in store.quads_for_pattern(None, None, None, graph):
                 kind = kinds.get(p)
@@ -452,10 +458,10 @@ def _summary_triples(schema: _Schema, scan: _Scan, sigs: _Signatures):
         yield individual, TYPE, NAMED_INDIVIDUAL
 
 
-def _full_triples(store: ox.Store, schema: _Schema, scan: _Scan):
+def _full_triples(store: ox.Store, schema: _Schema, scan: _Scan, ontology_graph):
     """The whole data, reduced to what HermiT can use."""
     kinds, classes = scan._kinds, scan._classes
-    for graph in _graphs(store):
+    for graph in _graphs(store, ontology_graph):
         for s, p, o, _g in store.quads_for_pattern(None, None, None, graph):
             kind = kinds.get(p)
             if kind is None:
@@ -534,7 +540,9 @@ def check_consistency_store(
     outside = schema.outside_fragment() + sorted(scan.outside)
     use_summary = summarise and not outside
     body = (
-        _summary_triples(schema, scan, sigs) if use_summary else _full_triples(store, schema, scan)
+        _summary_triples(schema, scan, sigs)
+        if use_summary
+        else _full_triples(store, schema, scan, graph)
     )
     lines = list(dict.fromkeys(f"{s} {p} {o} .\n" for s, p, o in (*_schema_triples(schema), *body)))
     consistent, unsat, said = _hermit(lines)
@@ -637,6 +645,6 @@ def _owl_compatible(graph: Graph) -> Graph:
     schema = _Schema(store, ox.DefaultGraph())
     scan = _Scan(store, schema, ox.DefaultGraph())
     out = Graph()
-    for t in (*_schema_triples(schema), *_full_triples(store, schema, scan)):
+    for t in (*_schema_triples(schema), *_full_triples(store, schema, scan, ox.DefaultGraph())):
         out.add(tuple(map(to_rdflib, t)))
     return out

@@ -201,3 +201,25 @@ def test_check_consistency_on_an_rdflib_graph_uses_the_summary():
     report = check_consistency(union)
     assert report.summarised and not report.consistent
     assert str(PERSON) in report.explanation
+
+
+@pytest.mark.parametrize(
+    "case", ["person typed as a city", "a person merged with a city by owl:sameAs"]
+)
+def test_a_builds_store_with_the_merge_gives_the_same_check(real_nq, case, tmp_path):
+    """The build's on-disk store also holds the merge in its default graph, which the check
+    skips (it would read every triple twice): same verdict, same summary, same culprit."""
+    from diplograph.loaders.quads import write_lines
+    from diplograph.loaders.store import load_nquads
+
+    culprit, triples = CASES[case]
+    plain = store_with(real_nq, triples)
+    lines = sorted({f"{q} .\n" for q in plain})
+    write_lines(lines, tmp_path / "graph.nq")
+    load_nquads(tmp_path / "graph.nq", tmp_path / "store", lines=lines)
+    built = ox.Store(str(tmp_path / "store"))
+    assert any(isinstance(q.graph_name, ox.DefaultGraph) for q in built)
+    expected, found = check_consistency_store(plain), check_consistency_store(built)
+    assert found.consistent is expected.consistent is False
+    assert (found.individuals, found.signatures) == (expected.individuals, expected.signatures)
+    assert f"{culprit} (curated in {curated_in(built, culprit)})" in found.explanation
