@@ -86,6 +86,7 @@ class SharedCounts:
         self._cells = memoryview(self._map).cast("i")
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the table)
         self._thread_lock = threading.Lock()
+        self._digests: dict[str, tuple[int, ...]] = {}
 
     def limiter(self, index: int, limit: int) -> SharedLimiter:
         """The ClientLimiter interface for process number `index` (0 <= index < processes)."""
@@ -98,12 +99,16 @@ class SharedCounts:
     def _locked(self):
         return _RecordLock(self._thread_lock, self._file.fileno())
 
-    @staticmethod
-    def _digest(client: str) -> tuple[int, ...]:
-        raw = hashlib.blake2b(client.encode("utf-8", "surrogateescape"), digest_size=16).digest()
-        words = memoryview(raw).cast("i").tolist()
-        words[0] |= 1  # never all zeros: that marks an empty slot
-        return tuple(words)
+    def _digest(self, client: str) -> tuple[int, ...]:
+        words = self._digests.get(client)
+        if words is None:
+            raw = hashlib.blake2b(client.encode("utf-8", "surrogateescape"), digest_size=16)
+            words = memoryview(raw.digest()).cast("i").tolist()
+            words[0] |= 1  # never all zeros: that marks an empty slot
+            if len(self._digests) >= 1024:
+                self._digests.clear()  # a memo of recent clients, not a record of them all
+            words = self._digests[client] = tuple(words)
+        return words
 
     def _home(self, words) -> int:
         return (words[0] & 0x7FFFFFFF) % self.slots

@@ -19,6 +19,7 @@ most, and kills its query workers), then the parent exits; a child whose parent 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import socket
@@ -206,6 +207,7 @@ def _child(parent: _Parent, index: int) -> int:
     signal.signal(signal.SIGINT, _exit_on_signal)
     threading.Thread(target=_watch_parent, args=(parent.lifeline_r,), daemon=True).start()
     app = parent.make_app()
+    gc.freeze()  # what start-up made is never garbage: keep full collections short
     try:
         ratelimit.share(app, parent.counts, index)
         server = waitress.create_server(
