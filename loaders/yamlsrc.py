@@ -8,6 +8,7 @@ is how a "billion laughs" file exhausts memory.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -100,6 +101,19 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 _CLoader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
+#: libyaml's composer recurses in C, without Python's recursion limit: thousands of levels
+#: overflow the C stack and kill the process. Deeper texts go to the Python parser, which
+#: refuses them cleanly.
+MAX_FAST_NESTING = 2_000
+_STRUCTURAL_PREFIX = re.compile(r"^[ \t\-?:]*", re.MULTILINE)
+
+
+def _nesting_bound(text: str) -> int:
+    """More than the deepest nesting the text can hold: every flow bracket, plus the
+    longest run of indentation and block indicators opening a line."""
+    prefix = max((len(m.group()) for m in _STRUCTURAL_PREFIX.finditer(text)), default=0)
+    return text.count("[") + text.count("{") + prefix
+
 
 def read_yaml(path: Path, rel: str):
     """Parse one curated file into Map/Seq/Str values that know their line."""
@@ -130,7 +144,7 @@ def read_yaml(path: Path, rel: str):
                 )
             ]
         ) from None
-    if "&" not in text:
+    if "&" not in text and _nesting_bound(text) < MAX_FAST_NESTING:
         # libyaml is ten times faster. It drops anchors silently (none can hide in a text
         # without "&") and shares aliased nodes, which _convert refuses; any error is
         # reported by the pure-Python parser below, whose messages and marks we rely on.

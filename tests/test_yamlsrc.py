@@ -94,3 +94,24 @@ def test_an_anchor_without_alias_is_refused(tmp_path):
     path.write_text("- id: x\n  label: &l Xi\n")
     (problem,) = problems_of(path)
     assert problem.line == 2 and "anchor" in problem.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "- id: x\n  label: " + "[" * 50_000 + "]" * 50_000 + "\n",
+        "- " * 30_000 + "y\n",
+        "- id: x\n  label:\n" + "".join(" " * (4 + i) + "k:\n" for i in range(2_500)),
+    ],
+    ids=["flow", "block-indicators", "indentation"],
+)
+def test_deep_nesting_never_reaches_the_c_parser(tmp_path, body, monkeypatch):
+    """libyaml recurses without a limit and overflows the C stack (a segfault, not an error)."""
+    path = tmp_path / "deep.yaml"
+    path.write_text(body)
+    assert yamlsrc._nesting_bound(body) >= yamlsrc.MAX_FAST_NESTING
+    calls = []
+    monkeypatch.setattr(yamlsrc, "_CLoader", lambda *a: calls.append(a) or 1 / 0)
+    with pytest.raises(CurationError):
+        read_yaml(path, "deep.yaml")
+    assert calls == []
