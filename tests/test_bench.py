@@ -61,7 +61,6 @@ def test_benchmark_runs_end_to_end_at_the_smallest_size(tmp_path):
     [size] = json.loads(out.read_text())["sizes"]
     assert size["triples"] > 10_000
     assert set(size["build"]["stages"]) >= {"read+emit", "nquads", "store", "validation"}
-    assert size["peak_rss_build_mb"] > 0.5 * size["peak_rss_build_parts_mb"]["build"]
     assert size["validation"]["same_results"] is True
     assert size["queries"]["ratio"] > 0 and set(size["serialise"]) >= {"nt", "ttl", "jsonld"}
     assert size["http"]["ours_lookups"]["requests"] > 0
