@@ -52,14 +52,15 @@ def materialise(quads: Quads, ontology: Graph) -> int:
                 if triple[1] == p:
                     edges.setdefault(triple[0], set()).add(triple[2])
             for s in edges:
-                new.update((s, p, o) for o in _reachable(edges, s) if o != s)
+                new.update((s, p, o) for o in reachable(edges, s) if o != s)
         before = len(g)
         g |= new
         added += len(g) - before
     return added
 
 
-def _reachable(edges: dict, start) -> set:
+def reachable(edges: dict, start) -> set:
+    """Every node `start` leads to through `edges` (node -> its successors)."""
     seen, todo = set(), [start]
     while todo:
         for nxt in edges.get(todo.pop(), ()):

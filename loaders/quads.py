@@ -9,8 +9,9 @@ rdflib view for the callers that want one (tests, small data).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import XSD
 
@@ -35,20 +36,12 @@ class Quads:
     def __len__(self) -> int:
         return sum(len(triples) for triples in self.graphs.values())
 
-    def __contains__(self, quad: Quad) -> bool:
-        s, p, o, g = quad
-        return (s, p, o) in self.graphs.get(g, ())
-
     def quads(self, predicate=None) -> Iterator[Quad]:
         """Every (s, p, o, g), or only those with `predicate`."""
         for g, triples in self.graphs.items():
             for s, p, o in triples:
                 if predicate is None or p == predicate:
                     yield s, p, o, g
-
-    def update(self, quads: Iterable[Quad]) -> None:
-        for s, p, o, g in quads:
-            self.graph(g).add((s, p, o))
 
     @classmethod
     def from_dataset(cls, ds: Dataset) -> Quads:
@@ -85,10 +78,8 @@ class Quads:
     def nquads(self) -> bytes:
         return "".join(self.lines()).encode("utf-8")
 
-    def to_store(self):
+    def to_store(self) -> ox.Store:
         """An in-memory Oxigraph store of every graph, for SPARQL over the build."""
-        import pyoxigraph as ox
-
         store = ox.Store()
         store.bulk_load(self.nquads(), ox.RdfFormat.N_QUADS)
         return store
@@ -105,6 +96,38 @@ def write_lines(lines: list[str], path) -> tuple[str, int]:
             digest.update(chunk)
             out.write(chunk)
     return digest.hexdigest(), len(lines)
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def to_rdflib(term):
+    """An Oxigraph term as rdflib's (xsd:string literals plain, as the loader makes them)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+
+
+def to_ox(term):
+    """An rdflib term as Oxigraph's."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})

@@ -36,10 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ..ontology import DG_IRI, ONTOLOGY_IRI
+from .quads import to_ox, to_rdflib
 
 
 def _n(term) -> ox.NamedNode:
@@ -606,26 +607,6 @@ def _why(store: ox.Store, schema: _Schema, scan: _Scan, sigs: _Signatures, said:
     else:
         lines.append("No disjoint types or out-of-range values explain it: look for other axioms.")
     return "\n".join(lines)
-
-
-def to_ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-
-
-def to_rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _store(graph: Graph) -> ox.Store:

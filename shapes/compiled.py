@@ -34,8 +34,10 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import XSD
 
+from ..loaders.entailment import reachable
+from ..loaders.quads import to_rdflib
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
-_XSD_STRING = str(XSD.string)
 
 # What a shape may say besides its constraints, and the constraint parameters compiled here.
 _TARGETS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode}
@@ -70,35 +72,6 @@ class Result:
     shape: object
     messages: list[str]
     severity: URIRef
-
-
-def to_rdflib(term):
-    """An Oxigraph term as the rdflib term pyshacl would have seen."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
-
-
-def to_ox(term):
-    """An rdflib term as an Oxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def _sparql_term(term) -> str:
@@ -608,16 +581,7 @@ def _subclass_closure(store: ox.Store) -> dict:
     rows = store.query(f"SELECT DISTINCT ?sub ?sup WHERE {{ ?sub <{RDFS.subClassOf}> ?sup }}")
     for row in rows:
         below.setdefault(to_rdflib(row["sup"]), set()).add(to_rdflib(row["sub"]))
-    closure = {}
-    for cls in below:
-        seen, todo = set(), [cls]
-        while todo:
-            for sub in below.get(todo.pop(), ()):
-                if sub not in seen:
-                    seen.add(sub)
-                    todo.append(sub)
-        closure[cls] = seen
-    return closure
+    return {cls: reachable(below, cls) for cls in below}
 
 
 @contextmanager

@@ -20,9 +20,9 @@ from rdflib import RDF, BNode, Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
 
 from ..loaders import paths
+from ..loaders.quads import Quads, to_ox, to_rdflib
 from ..ontology import DG, ONTOLOGY_IRI
 from . import compiled, sparql
-from .compiled import to_ox, to_rdflib
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DGSH = Namespace("https://w3id.org/diplograph/shapes#")
@@ -56,9 +56,7 @@ def ontology_graph() -> Graph:
 
 def dataset_store(dataset: Dataset) -> ox.Store:
     """An in-memory Oxigraph copy of a dataset, every graph kept."""
-    store = ox.Store()
-    store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), ox.RdfFormat.N_QUADS)
-    return store
+    return Quads.from_dataset(dataset).to_store()
 
 
 def union_graph(dataset: Dataset) -> Graph:

@@ -17,7 +17,8 @@ from rdflib.namespace import XSD
 
 from diplograph.loaders import paths
 from diplograph.loaders.build import load_graphs, nquads
-from diplograph.loaders.reasoning import check_consistency, check_consistency_store, to_ox
+from diplograph.loaders.quads import to_ox
+from diplograph.loaders.reasoning import check_consistency, check_consistency_store
 from diplograph.ontology import DG, ID, ONTOLOGY_IRI
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
