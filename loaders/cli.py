@@ -448,24 +448,17 @@ def _build_apart(ctx: click.Context) -> None:
     """`build`, in a child process: the server forks from a small process with no threads."""
     import os
 
-    pid = os.fork()
-    if pid == 0:
-        code = 1
+    from ..web.server import fork_call
+
+    def body() -> int:
         try:
             ctx.invoke(build_cmd, data_dir=None, sources_dir=None, base=None, no_validate=False)
-            code = 0
         except click.ClickException as exc:
             exc.show()
-        except SystemExit as exc:  # the build's own refusal, already explained
-            code = exc.code if isinstance(exc.code, int) else 1
-        except BaseException:
-            import traceback
+            return 1
+        return 0
 
-            traceback.print_exc()
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
+    pid = fork_call(body)
     _, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise click.ClickException("the build failed: nothing to serve")

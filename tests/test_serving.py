@@ -352,3 +352,11 @@ def test_processes_share_out_the_query_workers_two_at_least(monkeypatch):
     assert [workers_per_process(n) for n in (1, 4, 16)] == [16, 4, 2]
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert [workers_per_process(n) for n in (1, 2, 3)] == [2, 2, 2]
+
+
+def test_serve_builds_the_graph_first_when_there_is_none(tmp_path):
+    """The build runs in a child process of its own, then the server forks its processes."""
+    with serving(tmp_path / "empty", "--processes", "1") as server:
+        assert any(line.startswith("Published build") for line in server.lines)
+        assert lookup(server.connect(), "https://w3id.org/diplograph/id/xi-jinping")
+        assert count(server.connect()) > 10_000

@@ -33,6 +33,27 @@ import waitress
 
 from . import ratelimit
 
+
+def fork_call(body: Callable[[], int]) -> int:
+    """Run `body` in a forked child that exits with its status, never returning to the
+    parent's code (a SystemExit's code counts; anything else is printed and exits 1).
+    Returns the child's pid to the parent."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        code = body()
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
 #: Seconds the parent waits for its children to stop after SIGTERM before it SIGKILLs them.
 STOP_GRACE = 15.0
 _STOP = (signal.SIGTERM, signal.SIGINT)
@@ -139,24 +160,14 @@ class _Parent:
         return status
 
     def _spawn(self, index: int) -> None:
-        pid = os.fork()
-        if pid == 0:  # the child never returns from here
-            code = 1
-            try:
-                os.close(self.lifeline_w)
-                os.close(self.ready_r)
-                signal.pthread_sigmask(signal.SIG_SETMASK, set())
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                code = _child(self, index)
-            except SystemExit as stop:  # told to stop while starting
-                code = stop.code if isinstance(stop.code, int) else 1
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
-        self.children[pid] = index
+        def body() -> int:
+            os.close(self.lifeline_w)
+            os.close(self.ready_r)
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            return _child(self, index)
+
+        self.children[fork_call(body)] = index
 
     def _note_ready(self) -> None:
         try:
