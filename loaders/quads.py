@@ -101,8 +101,9 @@ def write_lines(lines: list[str], path) -> tuple[str, int]:
 _XSD_STRING = str(XSD.string)
 
 
-def to_rdflib(term):
-    """An Oxigraph term as rdflib's (xsd:string literals plain, as the loader makes them)."""
+def to_rdflib(term, *, typed_strings: bool = False):
+    """An Oxigraph term as rdflib's: xsd:string literals plain, as the loader makes them
+    (rdflib tells the two apart), or typed with `typed_strings`."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -112,7 +113,8 @@ def to_rdflib(term):
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+    plain = datatype == _XSD_STRING and not typed_strings
+    return Literal(term.value, datatype=None if plain else URIRef(datatype))
 
 
 def to_ox(term):

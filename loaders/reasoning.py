@@ -627,5 +627,5 @@ def _owl_compatible(graph: Graph) -> Graph:
     scan = _Scan(store, schema, ox.DefaultGraph())
     out = Graph()
     for t in (*_schema_triples(schema), *_full_triples(store, schema, scan, ox.DefaultGraph())):
-        out.add(tuple(map(to_rdflib, t)))
+        out.add(tuple(to_rdflib(x, typed_strings=True) for x in t))
     return out
