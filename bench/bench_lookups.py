@@ -189,7 +189,7 @@ def serve(instance: Path, variant: Variant, work: Path):
         [*command, "serve", "--port", str(port), *variant.options],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,  # waitress warns "Task queue depth" under load
+        stderr=subprocess.DEVNULL,  # the server's log
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/sparql"

@@ -1,7 +1,7 @@
 """Over HTTP: our guarded /sparql (worker processes, time limits) against Virtuoso, same queries.
 
-The app is served as `diplograph serve` serves it (web/server.py: one waitress process
-per CPU sharing the socket, each with its share of the query workers) from a child process,
+The app is served as `diplograph serve` serves it (web/server.py: one granian worker
+process per CPU sharing the socket, each with its share of the query workers) from a child process,
 so client and server do not share a GIL; the same client, keep-alive connections from
 several threads, then drives Virtuoso's /sparql directly, on the same build pushed into a
 registry of its own. Requests are form-encoded POSTs, the form both servers handle alike.
@@ -34,8 +34,8 @@ home, port, processes, threads = sys.argv[1], *map(int, sys.argv[2:5])
 # One host plays 8 clients here: lift the per-client fairness limit, keep the rest.
 settings = {"DIPLOGRAPH_HOME": home, "QUERY_TIMEOUT": 60, "SPARQL_CLIENT_CONCURRENCY": 64,
             "WORKERS": server.workers_per_process(processes)}
-sock = server.listening_socket("127.0.0.1", port)
-sys.exit(server.serve(lambda: create_app(settings), sock, processes=processes, threads=threads))
+sys.exit(server.serve(lambda: create_app(settings), "127.0.0.1", port, processes=processes,
+                      threads=threads))
 """
 
 
@@ -141,7 +141,7 @@ def run(
     processes = processes or os.cpu_count() or 1
     server = subprocess.Popen(
         [sys.executable, "-c", SERVER, str(instance), str(port), str(processes), str(threads)],
-        stderr=subprocess.DEVNULL,  # waitress warns "Task queue depth" under load
+        stderr=subprocess.DEVNULL,  # the server's log
     )
     url = f"http://127.0.0.1:{port}/sparql"
     try:

@@ -11,9 +11,9 @@ Reports throughput, p50/p99 latency and errors per phase, and the p99 ratio.
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000   # an already running server
 
 Without --url it builds the curated data (no validation) into a temporary instance and
-serves it as `diplograph serve` does (web/server.py: --processes waitress processes sharing
-the socket, one per CPU by default) from a child process, so client and server do not share
-a GIL.
+serves it as `diplograph serve` does (web/server.py: --processes granian worker processes
+sharing the socket, one per CPU by default) from a child process, so client and server do
+not share a GIL.
 """
 
 from __future__ import annotations
@@ -48,9 +48,7 @@ import os, sys
 from diplograph.web import create_app, server
 port, processes, threads = map(int, sys.argv[1:4])
 os.environ.setdefault("FLASK_WORKERS", str(server.workers_per_process(processes)))
-sock = server.listening_socket("127.0.0.1", port)
-sys.exit(server.serve(create_app, sock, processes=processes, threads=threads,
-                      ident="diplograph-bench", connection_limit=400))
+sys.exit(server.serve(create_app, "127.0.0.1", port, processes=processes, threads=threads))
 """
 
 
@@ -231,7 +229,7 @@ def main(argv=None) -> int:
         "--processes", type=int, default=os.cpu_count() or 1, help="server processes (no --url)"
     )
     parser.add_argument(
-        "--threads", type=int, default=24, help="waitress threads per process (no --url)"
+        "--threads", type=int, default=24, help="app threads per server process (no --url)"
     )
     parser.add_argument("--timeout", type=float, default=10.0, help="query time limit (no --url)")
     parser.add_argument("--json", type=Path, help="also write the figures here")

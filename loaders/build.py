@@ -32,6 +32,7 @@ from .curated import Curated, read_curated
 from .entailment import materialise
 from .errors import CurationError, Problem
 from .excerpts import ExcerptUse, missing_excerpts
+from .lifeline import die_with_parent
 from .quads import Quads, write_lines
 from .records import emit_dataset
 from .vocab import load_vocabulary
@@ -263,14 +264,6 @@ class BuildResult:
     report: dict
 
 
-def _die_with_parent() -> None:
-    """In the export process: a killed build must not leave it writing on (Linux prctl)."""
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
 class _Exports:
     """Every export written by a process of its own while the build loads and validates.
 
@@ -288,7 +281,7 @@ class _Exports:
             [sys.executable, "-m", "diplograph.loaders.export", str(nq), str(out), str(spec)],
             stdout=self.log,
             stderr=self.log,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,  # a killed build must not leave it writing on
         )
 
     def wait(self) -> None:

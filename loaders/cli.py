@@ -374,16 +374,16 @@ def query_cmd(name, params, path, fmt, build_ref, list_only, docs) -> None:
     "--processes",
     default=None,
     type=click.IntRange(min=1),
-    help="Server processes sharing the socket (one Python process uses one core at a "
-    "time); default: the number of CPUs.",
+    help="Server worker processes sharing the socket (one Python process uses one core at "
+    "a time); default: the number of CPUs.",
 )
 @click.option(
     "--threads",
     default=8,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Request threads per process: enough that clients waiting on slow queries do not "
-    "block others.",
+    help="Python threads per process calling the app (HTTP itself is handled in Rust): "
+    "enough that clients waiting on slow queries do not block others.",
 )
 @click.option(
     "--store",
@@ -401,7 +401,7 @@ def serve(
     threads: int,
     store_url: str | None,
 ) -> None:
-    """Serve the web app and /sparql with waitress, from several processes sharing the socket
+    """Serve the web app and /sparql with granian, from several processes sharing the socket
     (one per CPU by default), building the graph first if there is none."""
     import os
 
@@ -425,23 +425,25 @@ def serve(
     if processes > 1:
         os.environ.setdefault("FLASK_WORKERS", str(server.workers_per_process(processes)))
     try:
-        sock = server.listening_socket(host, port)
+        port = server.checked_port(host, port)
     except OSError as exc:
         raise click.ClickException(f"Cannot listen on {host}:{port}: {exc}") from exc
     source = f"the store at {store_url}" if store_url else str(instance)
-    where = f"http://{host}:{sock.getsockname()[1]}/"
+    where = f"http://{host}:{port}/"
     plural = "es" if processes > 1 else ""
-    click.echo(
-        f"Serving {source} on {where} (SPARQL at /sparql), "
-        f"{processes} process{plural} of {threads} threads",
-        err=True,
-    )
-    with sock:
-        status = server.serve(
-            create_app, sock, processes=processes, threads=threads, ident="diplograph"
+
+    def listening() -> None:
+        click.echo(
+            f"Serving {source} on {where} (SPARQL at /sparql), "
+            f"{processes} process{plural} of {threads} threads",
+            err=True,
         )
+
+    status = server.serve(
+        create_app, host, port, processes=processes, threads=threads, listening=listening
+    )
     if status:
-        raise click.ClickException("a server process failed while starting (see above)")
+        raise click.ClickException("server processes kept failing as they started (see above)")
 
 
 def _build_apart(ctx: click.Context) -> None:

@@ -2,7 +2,8 @@
 
 Two instances: the project's curated data (for pages), and a small protocol instance
 (the W3C SPARQL Protocol data plus a graph of numbered rows) for the endpoint tests,
-served by a real waitress server on a free loopback port.
+served as users run it (`diplograph serve`: granian, worker processes) and, for tests that
+look inside the app while it serves, by waitress from a thread of the test process.
 """
 
 from __future__ import annotations
@@ -105,8 +106,20 @@ def endpoint_client(endpoint_app):
 
 
 @pytest.fixture(scope="session")
+def served_endpoint(protocol_instance):
+    """Base URL of the protocol instance under `diplograph serve` (two granian worker
+    processes) with the endpoint tests' limits: the server users run."""
+    from serving_support import serving
+
+    limits = {f"FLASK_{name}": str(value) for name, value in ENDPOINT_LIMITS.items()}
+    with serving(protocol_instance, "--processes", "2", "--threads", "4", **limits) as server:
+        yield f"http://127.0.0.1:{server.port}"
+
+
+@pytest.fixture(scope="session")
 def live_server(endpoint_app):
-    """Base URL of endpoint_app served by waitress on a free loopback port."""
+    """Base URL of endpoint_app served by waitress on a free loopback port, from a thread
+    of this process (granian forks): for tests that inspect the app as it serves."""
     server = waitress.create_server(endpoint_app, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -34,10 +34,10 @@ def quad_count(base: str) -> int:
     "how",
     ["form", "direct", "get", "query param"],
 )
-def test_update_is_refused_and_changes_nothing(live_server, how):
-    before = quad_count(live_server)
+def test_update_is_refused_and_changes_nothing(served_endpoint, how):
+    before = quad_count(served_endpoint)
     update = "DROP ALL ; INSERT DATA { <http://e/s> <http://e/p> <http://e/o> }"
-    url = f"{live_server}/sparql"
+    url = f"{served_endpoint}/sparql"
     if how == "form":
         response = requests.post(url, data={"update": update}, timeout=30)
     elif how == "direct":
@@ -50,10 +50,10 @@ def test_update_is_refused_and_changes_nothing(live_server, how):
         response = requests.get(url, params={"query": update}, timeout=30)
     assert response.status_code == 403
     assert "read-only" in response.text
-    assert quad_count(live_server) == before
+    assert quad_count(served_endpoint) == before
 
 
-def test_service_is_refused_and_nothing_calls_out(live_server):
+def test_service_is_refused_and_nothing_calls_out(served_endpoint):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(5)
@@ -68,7 +68,7 @@ def test_service_is_refused_and_nothing_calls_out(live_server):
     ]
     try:
         for query in queries:
-            response = get(live_server, query)
+            response = get(served_endpoint, query)
             assert response.status_code == 403, query
             assert "SERVICE" in response.text
         with pytest.raises(socket.timeout):
@@ -77,8 +77,8 @@ def test_service_is_refused_and_nothing_calls_out(live_server):
         listener.close()
 
 
-def test_from_a_file_url_is_refused_and_never_read(live_server):
-    response = get(live_server, "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")
+def test_from_a_file_url_is_refused_and_never_read(served_endpoint):
+    response = get(served_endpoint, "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")
     assert response.status_code == 400
     assert "not a graph in this dataset" in response.text
     assert "root:" not in response.text
@@ -114,11 +114,11 @@ def test_a_runaway_query_is_stopped_and_others_are_answered_meanwhile(live_serve
         os.kill(killed.pop(), 0)
 
 
-def test_a_10_mb_query_is_refused(live_server):
+def test_a_10_mb_query_is_refused(served_endpoint):
     big = b"ASK { " + b"?s ?p ?o . " * (10 * 1024 * 1024 // 11) + b"}"
-    response = post_direct(live_server, big)
+    response = post_direct(served_endpoint, big)
     assert response.status_code == 413
-    form = requests.post(f"{live_server}/sparql", data={"query": big}, timeout=60)
+    form = requests.post(f"{served_endpoint}/sparql", data={"query": big}, timeout=60)
     assert form.status_code == 413
 
 
@@ -136,17 +136,17 @@ def test_a_10_mb_query_is_refused(live_server):
     ],
     ids=["get", "direct post", "form post"],
 )
-def test_invalid_utf8_is_400(live_server, send):
-    response = send(live_server)
+def test_invalid_utf8_is_400(served_endpoint, send):
+    response = send(served_endpoint)
     assert response.status_code == 400
     assert "not valid UTF-8" in response.text
 
 
-def test_more_rows_than_the_cap_are_truncated_and_announced(live_server):
+def test_more_rows_than_the_cap_are_truncated_and_announced(served_endpoint):
     cap = ENDPOINT_LIMITS["MAX_ROWS"]
     assert cap < ROW_COUNT
     response = get(
-        live_server,
+        served_endpoint,
         f"SELECT ?s WHERE {{ GRAPH <{ROWS_GRAPH}> {{ ?s ?p ?o }} }}",
         headers=JSON_RESULTS,
     )
@@ -157,13 +157,13 @@ def test_more_rows_than_the_cap_are_truncated_and_announced(live_server):
     assert f"first {cap} rows" in response.headers["Warning"]
 
 
-def test_a_result_under_the_cap_is_not_marked(live_server):
-    response = get(live_server, "SELECT * WHERE { ?s ?p ?o } LIMIT 3", headers=JSON_RESULTS)
+def test_a_result_under_the_cap_is_not_marked(served_endpoint):
+    response = get(served_endpoint, "SELECT * WHERE { ?s ?p ?o } LIMIT 3", headers=JSON_RESULTS)
     assert response.headers["X-SPARQL-Rows"] == "3"
     assert "X-SPARQL-Truncated" not in response.headers
 
 
-def test_malformed_query_gets_the_parsers_message(live_server):
-    response = get(live_server, "SELECT ?s\nWHERE { ?s ?p }")
+def test_malformed_query_gets_the_parsers_message(served_endpoint):
+    response = get(served_endpoint, "SELECT ?s\nWHERE { ?s ?p }")
     assert response.status_code == 400
     assert "error at 2:" in response.text

@@ -351,10 +351,10 @@ def test_endpoint_resolves_relative_iris_against_the_endpoint_on_both_backends(e
 
 
 def test_cli_serve_store_serves_from_the_remote_backend(tmp_path, monkeypatch):
-    import waitress
     from click.testing import CliRunner
 
     from diplograph.loaders.cli import main
+    from diplograph.web import server
     from diplograph.web.context import STORE_KEY
 
     home = tmp_path / "home"
@@ -364,7 +364,13 @@ def test_cli_serve_store_serves_from_the_remote_backend(tmp_path, monkeypatch):
     served = []
     monkeypatch.setenv("DIPLOGRAPH_HOME", str(home))
     monkeypatch.delenv("FLASK_STORE_URL", raising=False)
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.append(app))
+
+    def serve(make_app, *_args, listening, **_options):
+        listening()
+        served.append(make_app())
+        return 0
+
+    monkeypatch.setattr(server, "serve", serve)
     url = "http://127.0.0.1:9/sparql"
     try:
         result = CliRunner().invoke(

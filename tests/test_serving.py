@@ -4,29 +4,20 @@ server (or killing its parent) leaves no process behind."""
 
 from __future__ import annotations
 
-import contextlib
-import http.client
 import os
 import random
-import re
 import signal
-import subprocess
-import sys
 import threading
-import time
-from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from reliability_support import COUNT_QUERY, MINIMAL, build_into, variant
+from serving_support import WAIT, alive, descendants, serving, wait_for
 
 from diplograph.web.ratelimit import ClientLimiter, SharedCounts
 
-CLI = str(Path(sys.executable).with_name("diplograph"))
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 NEW_PERSON = "https://w3id.org/diplograph/id/delta-reliability"
-WAIT = 60  # seconds: a bound on waiting for the server, never a measurement
 
 
 @pytest.fixture
@@ -34,93 +25,6 @@ def instance(tmp_path):
     home = tmp_path / "instance"
     build_into(MINIMAL, home)
     return home
-
-
-class Server:
-    """A `diplograph serve` in its own session, its stderr collected by a thread."""
-
-    def __init__(self, instance: Path, *args: str, **env: str):
-        environment = dict(os.environ, DIPLOGRAPH_HOME=str(instance), **env)
-        environment.pop("FLASK_STORE_URL", None)
-        self.proc = subprocess.Popen(
-            [CLI, "serve", "--port", "0", *args],
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        self.lines: list[str] = []
-        self._port = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
-        if not self._port.wait(WAIT):
-            self.kill()
-            raise AssertionError("no 'Serving' line:\n" + "".join(self.lines))
-        self.port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", "".join(self.lines)).group(1))
-
-    def _read(self):
-        for line in self.proc.stderr:
-            self.lines.append(line)
-            if line.startswith("Serving"):
-                self._port.set()
-
-    def children(self) -> set[int]:
-        return children_of(self.proc.pid)
-
-    def connect(self) -> http.client.HTTPConnection:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
-        conn.connect()
-        return conn
-
-    def connections_per_child(self, wanted: int) -> dict[int, http.client.HTTPConnection]:
-        """One keep-alive connection held by each of `wanted` different children."""
-        held: dict[int, http.client.HTTPConnection] = {}
-        for _ in range(200):
-            conn = self.connect()
-            owner = self.owner_of(conn)
-            if owner in held or owner is None:
-                conn.close()
-            else:
-                held[owner] = conn
-            if len(held) == wanted:
-                return held
-        raise AssertionError(f"connections reached only {sorted(held)}")
-
-    def owner_of(self, conn: http.client.HTTPConnection) -> int | None:
-        """The server process holding the other end of `conn`, once one has accepted it."""
-        client_port = conn.sock.getsockname()[1]
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            inodes = set()
-            for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-                fields = line.split()
-                local, remote = fields[1].split(":"), fields[2].split(":")
-                if int(local[1], 16) == self.port and int(remote[1], 16) == client_port:
-                    inodes.add(f"socket:[{fields[9]}]")
-            for pid in self.children():
-                try:
-                    links = {os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()}
-                except OSError:
-                    continue
-                if inodes & links:
-                    return pid
-            time.sleep(0.02)
-        return None
-
-    def kill(self):
-        """Everything in the server's session, even what outlived its parent."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-
-
-@contextmanager
-def serving(instance, *args, **env):
-    server = Server(instance, *args, **env)
-    try:
-        yield server
-    finally:
-        server.kill()
 
 
 def post(conn, query: str, **params) -> tuple[int, str]:
@@ -147,48 +51,6 @@ def lookup(conn, iri: str, method=post) -> list[str]:
     status, text = method(conn, f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
     assert status == 200, text
     return text.splitlines()[1:]
-
-
-# -- the process tree, from /proc -------------------------------------------------------
-
-
-def _stat(pid: int) -> list[str] | None:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-
-
-def alive(pid: int) -> bool:
-    fields = _stat(pid)
-    return fields is not None and fields[0] != "Z"  # a zombie has stopped
-
-
-def children_of(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            fields = _stat(int(entry.name))
-            if fields is not None and int(fields[1]) == pid and fields[0] != "Z":
-                found.add(int(entry.name))
-    return found
-
-
-def descendants(pid: int) -> set[int]:
-    found, todo = set(), [pid]
-    while todo:
-        for child in children_of(todo.pop()):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def wait_for(condition, what: str):
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting: {what}")
-        time.sleep(0.05)
 
 
 # -- the tests --------------------------------------------------------------------------
@@ -277,13 +139,14 @@ def test_a_process_that_dies_is_replaced(instance):
         held = server.connections_per_child(2)
         assert set(held) == server.children() and victim not in held
         assert len({count(conn) for conn in held.values()}) == 1
-        assert any("exited; starting another" in line for line in server.lines)
+        assert any("Respawning worker-" in line for line in server.lines)  # granian's log
 
 
 def test_a_process_that_cannot_start_stops_the_server(instance):
     with serving(instance, "--processes", "2", FLASK_WORKERS="many") as server:
         assert server.proc.wait(WAIT) == 1
-        assert any("failed while starting" in line for line in server.lines)
+        assert any("kept failing as they started" in line for line in server.lines)
+        assert any("crash loop" in line for line in server.lines)  # granian says why
         assert server.children() == set()
 
 
@@ -316,6 +179,57 @@ def test_shared_counts_are_seen_and_limited_across_forked_processes():
     assert here.acquire("192.0.2.2")  # other clients are unaffected
     counts.forget_process(1)  # it died holding its slot: the parent drops it
     assert here.active("192.0.2.1") == 1 and here.acquire("192.0.2.1")
+
+
+def test_a_process_claims_a_free_column_or_one_whose_process_has_stopped():
+    """A worker takes its column at start; a replacement takes over a dead worker's, with
+    the counts its requests held dropped; a running worker's column is never taken."""
+    counts = SharedCounts(2)
+    ready_r, ready_w = os.pipe()
+    go_r, go_w = os.pipe()
+
+    def worker(stay: bool) -> int:
+        pid = os.fork()
+        if pid == 0:
+            index = counts.claim()
+            counts.limiter(index, 5).acquire("192.0.2.7")
+            os.write(ready_w, bytes([index]))
+            if stay:
+                os.read(go_r, 1)
+            os._exit(0)
+        return pid
+
+    dead = worker(stay=False)
+    assert os.read(ready_r, 1) == b"\x00"
+    os.waitid(os.P_PID, dead, os.WEXITED | os.WNOWAIT)  # stopped, not reaped: a zombie
+    running = worker(stay=True)
+    assert os.read(ready_r, 1) == b"\x00"  # took over the dead one's column ...
+    assert counts.active("192.0.2.7") == 1  # ... and dropped what it held
+    assert counts.claim() == 1 and counts.claim() == 1  # the free one; claiming again: same
+    assert counts.active("192.0.2.7") == 1
+    os.write(go_w, b"x")
+    for pid in (dead, running):
+        os.waitpid(pid, 0)
+    assert counts.claim() == 1  # its own
+    other = os.fork()
+    if other == 0:
+        os._exit(0 if counts.claim() == 0 else 1)  # the stopped worker's column
+    assert os.waitstatus_to_exitcode(os.waitpid(other, 0)[1]) == 0
+    assert counts.active("192.0.2.7") == 0
+
+
+def test_every_column_held_by_running_processes_is_an_error():
+    counts = SharedCounts(1)
+    assert counts.claim() == 0  # this process, running
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            counts.claim()
+        except RuntimeError as exc:
+            code = 0 if "held by running processes" in str(exc) else 2
+        os._exit(code)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
 def test_shared_counts_behave_like_the_in_process_limiter():

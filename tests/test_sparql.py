@@ -106,8 +106,8 @@ def test_the_negotiation_table_covers_every_store_format():
     assert [s for _, s in negotiation.alternates()] == [".ttl", ".nt", ".jsonld", ".rdf"]
 
 
-def test_sparqlwrapper_select_ask_construct(live_server):
-    client = SPARQLWrapper(f"{live_server}/sparql")
+def test_sparqlwrapper_select_ask_construct(served_endpoint):
+    client = SPARQLWrapper(f"{served_endpoint}/sparql")
     client.setQuery(SELECT_DOC)
     client.setReturnFormat(JSON)
     rows = client.queryAndConvert()["results"]["bindings"]
@@ -121,8 +121,8 @@ def test_sparqlwrapper_select_ask_construct(live_server):
     assert len(graph) == 3
 
 
-def test_sparqlwrapper_post(live_server):
-    client = SPARQLWrapper(f"{live_server}/sparql")
+def test_sparqlwrapper_post(served_endpoint):
+    client = SPARQLWrapper(f"{served_endpoint}/sparql")
     client.setMethod("POST")
     client.setQuery(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ROWS_GRAPH}> {{ ?s ?p ?o }} }}")
     client.setReturnFormat(JSON)
@@ -130,16 +130,16 @@ def test_sparqlwrapper_post(live_server):
     assert result["results"]["bindings"][0]["n"]["value"] == str(ROW_COUNT)
 
 
-def test_rdflib_sparqlstore(live_server):
-    graph = Graph(store=SPARQLStore(f"{live_server}/sparql", returnFormat="json"))
+def test_rdflib_sparqlstore(served_endpoint):
+    graph = Graph(store=SPARQLStore(f"{served_endpoint}/sparql", returnFormat="json"))
     rows = list(graph.query(SELECT_DOC))
     assert [str(r.s) for r in rows] == [f"{KASEI}data{n}.rdf" for n in (1, 2, 3)]
     assert graph.query("ASK { ?s ?p ?o }").askAnswer is True
 
 
-def test_requests_with_protocol_dataset(live_server):
+def test_requests_with_protocol_dataset(served_endpoint):
     response = requests.get(
-        f"{live_server}/sparql",
+        f"{served_endpoint}/sparql",
         params={
             "query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
             "named-graph-uri": f"{KASEI}data2.rdf",

@@ -96,9 +96,9 @@ def boolean_of(response: requests.Response) -> bool:
 
 
 @pytest.mark.parametrize("name", [n for n in TESTS if not n.startswith("update_")])
-def test_query_and_bad_request(live_server, name):
+def test_query_and_bad_request(served_endpoint, name):
     for req in TESTS[name]:
-        response = send(live_server, req)
+        response = send(served_endpoint, req)
         assert status_class(response.status_code) in req["status"], response.text
         if req["format"] is not None:
             media = response.headers["Content-Type"].split(";")[0]
@@ -108,8 +108,8 @@ def test_query_and_bad_request(live_server, name):
 
 
 @pytest.mark.parametrize("name", [n for n in TESTS if n.startswith("update_")])
-def test_update_is_refused_by_a_read_only_endpoint(live_server, name):
+def test_update_is_refused_by_a_read_only_endpoint(served_endpoint, name):
     update = TESTS[name][0]
-    response = send(live_server, update)
+    response = send(served_endpoint, update)
     assert response.status_code == 403
     assert "read-only" in response.text

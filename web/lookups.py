@@ -1,7 +1,7 @@
 """The short path for bounded lookups: /sparql answered before Flask dispatches.
 
 A point lookup costs well under a millisecond in Oxigraph; Flask's request machinery,
-run under the GIL by every waitress thread, cost several times that. This WSGI layer
+run under the GIL by every server thread, cost several times that. This WSGI layer
 answers only the plainest requests (a GET, or a POST of an application/x-www-form-urlencoded
 form with a Content-Length within MAX_CONTENT_LENGTH, carrying `query` and at most one
 `format` parameter, a query `bounded.py` accepts) and gives every other request, and every

@@ -22,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import mmap
+import os
 import tempfile
 import threading
 from array import array
@@ -36,7 +37,7 @@ KEY = "diplograph.ratelimit"
 
 
 class ClientLimiter:
-    """Counts each client's requests in flight; thread-safe (waitress serves from threads)."""
+    """Counts each client's requests in flight; thread-safe (the server calls from threads)."""
 
     def __init__(self, limit: int):
         self.limit = limit
@@ -68,12 +69,13 @@ class SharedCounts:
     """Per-client counts of requests in flight, shared by processes forked after it is made.
 
     An open-addressing table in an anonymous shared mapping: a slot is a client (a 16-byte
-    digest of its address) and one count per process, so the parent can drop the counts
-    of a process that died mid-request without guessing. Only clients with a request in
-    flight hold a slot (a slot is freed by backward-shift deletion), so a table larger
-    than the server's request threads never fills. Processes are serialised by a POSIX
-    record lock on an inherited file, which the kernel releases if its holder dies; the
-    threads of one process by a thread lock (record locks belong to the process).
+    digest of its address) and one count per process (a column, which a process `claim`s),
+    so the counts of a process that died mid-request are dropped without guessing. Only
+    clients with a request in flight hold a slot (a slot is freed by backward-shift
+    deletion), so a table larger than the server's request threads never fills. Processes
+    are serialised by a POSIX record lock on an inherited file, which the kernel releases
+    if its holder dies; the threads of one process by a thread lock (record locks belong
+    to the process).
     """
 
     DIGEST_WORDS = 4
@@ -84,6 +86,7 @@ class SharedCounts:
         self._width = self.DIGEST_WORDS + processes
         self._map = mmap.mmap(-1, 4 * slots * self._width)  # MAP_SHARED | MAP_ANONYMOUS
         self._cells = memoryview(self._map).cast("i")
+        self._owners = memoryview(mmap.mmap(-1, 4 * processes)).cast("i")  # pid per column
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the table)
         self._thread_lock = threading.Lock()
         self._digests: dict[str, tuple[int, ...]] = {}
@@ -93,6 +96,21 @@ class SharedCounts:
         if not 0 <= index < self.processes:
             raise ValueError(f"process index {index} out of range")
         return SharedLimiter(self, index, limit)
+
+    def claim(self) -> int:
+        """A column for the calling process: a free one, or one whose process has stopped
+        (its counts, held by requests that died with it, dropped first)."""
+        me = os.getpid()
+        with self._locked():
+            owners = self._owners.tolist()
+            if me in owners:
+                return owners.index(me)
+            for index, owner in enumerate(owners):
+                if owner == 0 or not _running(owner):
+                    self._forget(index)
+                    self._owners[index] = me
+                    return index
+        raise RuntimeError(f"all {self.processes} columns are held by running processes")
 
     # -- under the lock ----------------------------------------------------------------
 
@@ -191,20 +209,23 @@ class SharedCounts:
     def forget_process(self, index: int) -> None:
         """Drop every count of process `index` (it died; requests it held are gone)."""
         with self._locked():
-            live = []
-            for slot in range(self.slots):
-                key = self._key(slot)
-                if key[0]:
-                    base = slot * self._width + self.DIGEST_WORDS
-                    counts = self._cells[base : base + self.processes].tolist()
-                    counts[index] = 0
-                    if any(counts):
-                        live.append((key, counts))
-            self._cells[:] = _zeros(len(self._cells))
-            for key, counts in live:
-                slot, _ = self._find(key)
-                base = slot * self._width
-                self._cells[base : base + self._width] = array("i", key + tuple(counts))
+            self._forget(index)
+
+    def _forget(self, index: int) -> None:
+        live = []
+        for slot in range(self.slots):
+            key = self._key(slot)
+            if key[0]:
+                base = slot * self._width + self.DIGEST_WORDS
+                counts = self._cells[base : base + self.processes].tolist()
+                counts[index] = 0
+                if any(counts):
+                    live.append((key, counts))
+        self._cells[:] = _zeros(len(self._cells))
+        for key, counts in live:
+            slot, _ = self._find(key)
+            base = slot * self._width
+            self._cells[base : base + self._width] = array("i", key + tuple(counts))
 
 
 class SharedLimiter:
@@ -243,6 +264,16 @@ class _RecordLock:
             fcntl.lockf(self.fd, fcntl.LOCK_UN)
         finally:
             self.thread_lock.release()
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` exists and has not stopped (a zombie has)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            state = fh.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in (b"Z", b"X")
 
 
 def _zeros(n: int) -> array:
