@@ -210,3 +210,48 @@ def virtuoso_baseline(build_dir: Path, texts, lookups, seconds: float) -> dict:
         }
     finally:
         drop_all(ends)  # leave the shared test server as small as it was
+
+
+def main(argv=None) -> int:
+    """Ours (--repeat times) then Virtuoso (once) on a published instance, as in the docs."""
+    import argparse
+    import json
+
+    from diplograph.loaders.store import current_build
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--instance", type=Path, required=True, help="a published instance")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--virtuoso", action="store_true", help="then Virtuoso, once")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    build_dir = current_build(args.instance)
+    if build_dir is None:
+        parser.error(f"no published build under {args.instance}")
+    runs = [run(args.instance, build_dir, args.seconds, False) for _ in range(args.repeat)]
+    with open(build_dir / "graph.nq", "rb") as fh:
+        report = {"quads": sum(1 for _ in fh), "ours": runs}
+    if args.virtuoso:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from run import catalogue_texts
+
+        lookups = [lookup(i) for i in entity_ids(build_dir / "graph.nq")]
+        texts = list(catalogue_texts().values())
+        report["virtuoso"] = virtuoso_baseline(build_dir, texts, lookups, args.seconds)
+    for name in ("catalogue", "lookups"):
+        ours = [r[f"ours_{name}"] for r in runs]
+        rates = sorted(r["per_second"] for r in ours)
+        line = f"ours {name}: median {statistics.median(rates):,.1f}/s ({rates[0]:,.1f}-"
+        line += f"{rates[-1]:,.1f}), p99 ms {[round(r['p99_ms'], 1) for r in ours]}"
+        theirs = report.get("virtuoso", {}).get(f"virtuoso_{name}")
+        if theirs:
+            line += f"; Virtuoso {theirs['per_second']:,.1f}/s, p99 {theirs['p99_ms']:.1f} ms"
+        print(line)
+    if args.out:
+        args.out.write_text(json.dumps(report, indent=1, default=str) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,6 +16,7 @@ import pytest
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
 
+import http_bench  # noqa: E402
 import plots  # noqa: E402
 import run  # noqa: E402
 import synth  # noqa: E402
@@ -67,6 +68,21 @@ def test_benchmark_runs_end_to_end_at_the_smallest_size(tmp_path):
     assert size["http"]["ours_lookups"]["errors"] == 0
     pngs = plots.plot(json.loads(out.read_text()), tmp_path / "img")
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+
+
+def test_http_bench_command_serves_a_build_and_reports_both_loads(tmp_path, capsys):
+    from reliability_support import MINIMAL, build_into
+
+    build_into(MINIMAL, tmp_path / "instance")
+    out = tmp_path / "http.json"
+    argv = ["--instance", str(tmp_path / "instance"), "--seconds", "0.5", "--repeat", "2"]
+    assert http_bench.main([*argv, "--out", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert len(report["ours"]) == 2 and report["quads"] > 0
+    for one in report["ours"]:
+        for name in ("ours_catalogue", "ours_lookups"):
+            assert one[name]["requests"] > 0 and one[name]["errors"] == 0, (name, one[name])
+    assert "ours lookups: median" in capsys.readouterr().out
 
 
 def test_tree_memory_counts_what_child_processes_hold():

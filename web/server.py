@@ -1,9 +1,10 @@
 """Serving: granian's HTTP server (Rust) in front of the app, one worker process per CPU.
 
 Waitress, which served before, parsed HTTP and handed every request between its threads
-in Python, under the GIL: about 270 µs of the 390 µs of server CPU a point lookup cost
-(bench/bench_lookups.py). Granian reads, parses and writes HTTP in Rust and calls the
-WSGI app from a few Python threads per process, so a process spends its GIL on the app.
+in Python, under the GIL: about 350 µs of the 470 µs of server CPU a point lookup cost
+(290 µs with granian; docs/benchmarks.md, "Point lookups"). Granian reads, parses and
+writes HTTP in Rust and calls the WSGI app from a few Python threads per process, so a
+process spends its GIL on the app.
 
 Granian's parent binds the socket and forks `processes` workers (multiprocessing's fork:
 the loader below runs in each after the fork). Each builds its own app there (its own
