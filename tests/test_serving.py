@@ -4,9 +4,11 @@ server (or killing its parent) leaves no process behind."""
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import signal
+import socket
 import threading
 from urllib.parse import urlencode
 
@@ -68,6 +70,19 @@ def test_every_process_answers_lookups_and_queries_with_its_own_workers(instance
             assert rows and rows == lookup(conn, "https://w3id.org/diplograph/id/alpha", get)
         for pid in held:  # each process forked its own query workers, under itself
             assert descendants(pid), pid
+
+
+def test_one_socket_listens_from_the_announcement_and_no_other_can_join_the_port(instance):
+    """The parent listens before any worker starts (granian's own Linux sockets would
+    refuse connections until each worker made its own), on a port nobody can share."""
+    with serving(instance, "--processes", "2") as server:
+        conn = server.connect()  # at once: the workers may not have started yet
+        assert count(conn) > 0
+        intruder = socket.socket()
+        intruder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        with intruder, pytest.raises(OSError) as refused:
+            intruder.bind(("127.0.0.1", server.port))
+        assert refused.value.errno == errno.EADDRINUSE
 
 
 def test_the_per_client_limit_holds_across_processes(instance):
