@@ -25,6 +25,8 @@ from diplograph.queries import catalogue as cat
 from diplograph.queries.render import catalogue_markdown
 
 DG = "https://w3id.org/diplograph/def#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 ID = "https://w3id.org/diplograph/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TIME = "http://www.w3.org/2006/time#"
@@ -721,6 +723,36 @@ def test_sources_with_publishers_dates_and_counts(run):
         ids, excerpts = _source_file_facts(source_id)
         assert int(r["excerpts"]) == len(excerpts)
         assert int(r["facts"]) >= len(ids)
+
+
+def test_sources_counts_apart_from_cited_outlets_and_zero_when_uncited():
+    """Each source's facts and excerpts, counted on their own: not multiplied by the outlets
+    it cites, and 0 (not missing) for a source no excerpt comes from."""
+    ex, store = "urn:x:", ox.Store()
+
+    def add(s, p, o):
+        store.add(ox.Quad(ox.NamedNode(ex + s), ox.NamedNode(p), o))
+
+    for source in ("cited", "quiet"):
+        add(source, RDF_TYPE, ox.NamedNode(DG + "Source"))
+        add(source, DG + "publisher", ox.NamedNode(ex + "outlet"))
+        add(source, DG + "publicationDate", ox.NamedNode(ex + source + "-day"))
+        add(source + "-day", DG + "dateValue", ox.Literal("2025-10-30", datatype=XSD_DATE))
+    add("outlet", DG + "label", ox.Literal("Outlet"))
+    for outlet in ("bloomberg", "xinhua", "reuters"):
+        add("cited", DG + "cites", ox.NamedNode(ex + outlet))
+        add(outlet, DG + "label", ox.Literal(outlet.title()))
+    for n in range(2):
+        add(f"excerpt{n}", DG + "inSource", ox.NamedNode(ex + "cited"))
+        for fact in (f"fact{n}", "shared-fact"):
+            add(fact, DG + "evidence", ox.NamedNode(ex + f"excerpt{n}"))
+    query = cat.load_catalogue()["sources"]
+    got = {r["source"].value: r for r in cat.execute(store, cat.bind(query)).rows}
+    assert set(got) == {ex + "cited", ex + "quiet"}
+    cited, quiet = got[ex + "cited"], got[ex + "quiet"]
+    assert (cited["facts"].value, cited["excerpts"].value) == ("3", "2")
+    assert sorted(cited["cites"].value.split(", ")) == ["Bloomberg", "Reuters", "Xinhua"]
+    assert (quiet["facts"].value, quiet["excerpts"].value) == ("0", "0")
 
 
 def test_actor_network_of_trump(run):
