@@ -91,10 +91,14 @@ class Server:
         return None
 
     def kill(self):
-        """Everything in the server's session, even what outlived its parent."""
+        """Everything in the server's session, even what outlived its parent (workers
+        lead process groups of their own, so the session, not a group, is the unit)."""
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            os.kill(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+        for pid in in_session(self.proc.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 @contextmanager
@@ -127,6 +131,17 @@ def children_of(pid: int) -> set[int]:
         if entry.name.isdigit():
             fields = _stat(int(entry.name))
             if fields is not None and int(fields[1]) == pid and fields[0] != "Z":
+                found.add(int(entry.name))
+    return found
+
+
+def in_session(sid: int) -> set[int]:
+    """Processes of session `sid` that have not stopped."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat(int(entry.name))
+            if fields is not None and int(fields[3]) == sid and fields[0] != "Z":
                 found.add(int(entry.name))
     return found
 

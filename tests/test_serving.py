@@ -119,6 +119,25 @@ def test_a_signal_to_the_parent_stops_every_process(instance, signum):
         os.kill(server.proc.pid, signum)
         assert server.proc.wait(WAIT) == 0
         wait_for(lambda: not any(alive(pid) for pid in tree), "every process to stop")
+        assert "refused to gracefully stop" not in "".join(server.lines)  # none was killed
+
+
+def test_ctrl_c_stops_every_process_gracefully_and_quietly(instance):
+    """Ctrl-C: SIGINT to the terminal's process group. The parent alone gets it and stops
+    each worker, which stops its query workers; none has to be killed, none prints a
+    KeyboardInterrupt (granian says when it kills a worker that did not stop in time)."""
+    with serving(instance, "--processes", "2") as server:
+        for conn in server.connections_per_child(2).values():
+            assert count(conn) > 0  # every worker now has query workers
+        tree = descendants(server.proc.pid)
+        assert len(tree) > 2
+        os.killpg(server.proc.pid, signal.SIGINT)
+        assert server.proc.wait(WAIT) == 0
+        wait_for(lambda: not any(alive(pid) for pid in tree), "every process to stop")
+        log = "".join(server.lines)
+        assert "Stopped worker-1" in log and "Stopped worker-2" in log
+        assert "refused to gracefully stop" not in log
+        assert "Traceback" not in log and "KeyboardInterrupt" not in log
 
 
 def test_the_processes_stop_when_the_parent_is_killed(instance):
@@ -155,6 +174,23 @@ def test_a_process_that_dies_is_replaced(instance):
         assert set(held) == server.children() and victim not in held
         assert len({count(conn) for conn in held.values()}) == 1
         assert any("Respawning worker-" in line for line in server.lines)  # granian's log
+
+
+def test_sighup_replaces_every_worker_and_the_server_serves_on(instance):
+    """Granian's reload: each worker is replaced, the new one started before the old one
+    stops, so it claims a spare column of the per-client counts."""
+    with serving(instance, "--processes", "2", FLASK_SPARQL_CLIENT_CONCURRENCY="1") as server:
+        before = set(server.connections_per_child(2))
+        os.kill(server.proc.pid, signal.SIGHUP)
+        wait_for(
+            lambda: len(server.children()) == 2 and not server.children() & before,
+            "two new workers",
+        )
+        held = server.connections_per_child(2)
+        assert not set(held) & before
+        assert len({count(conn) for conn in held.values()}) == 1  # a limit of 1, one each
+        os.kill(server.proc.pid, signal.SIGTERM)
+        assert server.proc.wait(WAIT) == 0
 
 
 def test_a_process_that_cannot_start_stops_the_server(instance):

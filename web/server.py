@@ -114,6 +114,11 @@ def serve(
     def load(_target: str):
         """In each worker, after the fork: the app, counting its clients in `counts`."""
         die_with_parent(signal.SIGTERM)
+        # Its own process group: Ctrl-C (SIGINT to the terminal's group) reaches the parent
+        # alone, which stops each worker with one SIGTERM. A granian worker sent a signal of
+        # its own as well as the parent's SIGTERM can miss both and hang until SIGKILL,
+        # STOP_GRACE seconds later; the query workers it forks would print KeyboardInterrupt.
+        os.setpgid(0, 0)
         app = make_app()
         multiprocessing.util.Finalize(None, _close_app, args=(app,), exitpriority=10)
         ratelimit.share(app, counts, counts.claim())
