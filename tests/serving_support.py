@@ -125,25 +125,23 @@ def alive(pid: int) -> bool:
     return fields is not None and fields[0] != "Z"  # a zombie has stopped
 
 
-def children_of(pid: int) -> set[int]:
+def _running_where(field: int, value: int) -> set[int]:
+    """Processes that have not stopped whose /proc stat `field` (after the name) is `value`."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             fields = _stat(int(entry.name))
-            if fields is not None and int(fields[1]) == pid and fields[0] != "Z":
+            if fields is not None and int(fields[field]) == value and fields[0] != "Z":
                 found.add(int(entry.name))
     return found
+
+
+def children_of(pid: int) -> set[int]:
+    return _running_where(1, pid)  # the parent's pid
 
 
 def in_session(sid: int) -> set[int]:
-    """Processes of session `sid` that have not stopped."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            fields = _stat(int(entry.name))
-            if fields is not None and int(fields[3]) == sid and fields[0] != "Z":
-                found.add(int(entry.name))
-    return found
+    return _running_where(3, sid)  # the session id
 
 
 def descendants(pid: int) -> set[int]:
