@@ -86,7 +86,9 @@ def test_from_a_file_url_is_refused_and_never_read(served_endpoint):
 
 def test_a_runaway_query_is_stopped_and_others_are_answered_meanwhile(live_server, endpoint_app):
     store = endpoint_app.extensions[STORE_KEY]
-    store.query("ASK {}")
+    for _ in range(ENDPOINT_LIMITS["WORKERS"]):  # start every worker (each on first use)
+        store.query("ASK {}")
+    assert len(store.worker_pids()) == ENDPOINT_LIMITS["WORKERS"]
     product = (
         "SELECT (COUNT(*) AS ?n) WHERE { "
         + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(8))
