@@ -70,6 +70,17 @@ def test_benchmark_runs_end_to_end_at_the_smallest_size(tmp_path):
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
 
 
+@pytest.mark.slow
+def test_build_only_times_the_builds_and_nothing_else(tmp_path):
+    out = tmp_path / "build.json"
+    run.main(["--sizes", "1000", "--repeat", "2", "--build-only", "--out", str(out)])
+    [size] = json.loads(out.read_text())["sizes"]
+    assert size["build"]["total_stats"]["min"] > 0 and size["peak_rss_build_mb"] > 0
+    assert set(size["build"]["stages"]) >= {"read+emit", "nquads", "store", "validation"}
+    assert len(size["peak_rss_build_runs_mb"]) == 2  # each build measured on its own
+    assert not {"serialise", "validation", "queries", "http"} & set(size)
+
+
 def test_http_bench_command_serves_a_build_and_reports_both_loads(tmp_path, capsys):
     from reliability_support import MINIMAL, build_into
 
