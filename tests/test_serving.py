@@ -220,16 +220,16 @@ def test_a_new_build_reaches_every_process(instance, tmp_path):
 
 def test_shared_counts_are_seen_and_limited_across_forked_processes():
     counts = SharedCounts(2)
-    here = counts.limiter(0, 2)
     pid = os.fork()
     if pid == 0:  # the other server process: takes one slot of the client and exits
-        os._exit(0 if counts.limiter(1, 2).acquire("192.0.2.1") else 1)
+        os._exit(0 if counts.limiter(counts.claim(), 2).acquire("192.0.2.1") else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+    here = counts.limiter(1, 2)
     assert here.active("192.0.2.1") == 1
     assert here.acquire("192.0.2.1") and not here.acquire("192.0.2.1")
     assert here.acquire("192.0.2.2")  # other clients are unaffected
-    counts.forget_process(1)  # it died holding its slot: the parent drops it
+    assert counts.claim() == 0  # it died holding its slot: its column is taken over, cleared
     assert here.active("192.0.2.1") == 1 and here.acquire("192.0.2.1")
 
 

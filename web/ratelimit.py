@@ -206,12 +206,8 @@ class SharedCounts:
         with self._locked():
             return sum(1 for slot in range(self.slots) if self._key(slot)[0])
 
-    def forget_process(self, index: int) -> None:
-        """Drop every count of process `index` (it died; requests it held are gone)."""
-        with self._locked():
-            self._forget(index)
-
     def _forget(self, index: int) -> None:
+        """Drop every count of process `index` (it died; requests it held are gone)."""
         live = []
         for slot in range(self.slots):
             key = self._key(slot)
