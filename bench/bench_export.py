@@ -28,7 +28,7 @@ import time
 from io import BytesIO
 from pathlib import Path
 
-from diplograph.loaders import export
+from diplograph.exports import export
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "621ade6"  # export.py before the line-based writers

@@ -56,7 +56,7 @@ if __name__ == "__main__":
     root = sys.argv.pop(1)
     sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
     sys.path.insert(0, root)
-    from diplograph.loaders.cli import main
+    from diplograph.cli.main import main
     sys.argv[0] = "diplograph"
     main()
 """
@@ -92,8 +92,8 @@ def instance_for(facts: int) -> Path:
     """A published build of `facts` synthetic facts, built once and then reused."""
     import synth
 
-    from diplograph.loaders.build import build
-    from diplograph.loaders.store import current_build
+    from diplograph.cli.build import build
+    from diplograph.store import current_build
 
     work = Path(tempfile.gettempdir()) / f"diplograph-lookups-{facts}"
     instance = work / "instance"
@@ -299,7 +299,7 @@ def main() -> None:
     if args.client == "python" and args.method != "POST":
         sys.exit("the Python client sends form POSTs only")
 
-    from diplograph.loaders.store import current_build
+    from diplograph.store import current_build
 
     variants = [Variant.parse(v) for v in args.variant or DEFAULT_VARIANTS]
     instance = (args.instance or instance_for(args.facts)).resolve()

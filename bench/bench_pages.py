@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from diplograph.loaders import paths
-from diplograph.loaders.build import build
+from diplograph.cli.build import build
+from diplograph.data import DATA_DIR
 
 PAGES = [
     ("baseline: /sparql ASK", "/sparql?query=ASK%20%7B%7D"),
@@ -76,7 +76,7 @@ def main(argv=None) -> int:
         home = args.instance
         if home is None:
             home = Path(tmp) / "instance"
-            build(paths.DATA_DIR, home, validate=False)
+            build(DATA_DIR, home, validate=False)
         from diplograph.web import create_app
 
         app = create_app({"DIPLOGRAPH_HOME": str(home)})

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from diplograph.loaders.reasoning import check_consistency_store
+from diplograph.ontology.reasoning import check_consistency_store
 
 
 def load_store(source: Path) -> ox.Store:
     store = ox.Store()
     if source.is_dir():
-        from diplograph.loaders.build import load_graphs, nquads
+        from diplograph.cli.build import load_graphs, nquads
 
         store.bulk_load(nquads(load_graphs(source).dataset), ox.RdfFormat.N_QUADS)
     else:

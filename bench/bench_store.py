@@ -29,7 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset
 
-from diplograph.loaders import store as st
+from diplograph import store as st
 
 EX = "https://w3id.org/diplograph/id/"
 DG = "https://w3id.org/diplograph/def#"

@@ -177,9 +177,9 @@ def virtuoso_baseline(build_dir: Path, texts, lookups, seconds: float) -> dict:
     sys.path.insert(0, str(root / "tests"))
     from virtuoso_support import endpoints, virtuoso_env
 
-    from diplograph.loaders.store.checks import check_query
-    from diplograph.loaders.store.publish_remote import drop_all, push
-    from diplograph.loaders.store.remote import RemoteStore
+    from diplograph.store.checks import check_query
+    from diplograph.store.publish_remote import drop_all, push
+    from diplograph.store.remote import RemoteStore
 
     ends = endpoints(virtuoso_env(), "bench")
     drop_all(ends)  # what an interrupted run left
@@ -217,7 +217,7 @@ def main(argv=None) -> int:
     import argparse
     import json
 
-    from diplograph.loaders.store import current_build
+    from diplograph.store import current_build
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--instance", type=Path, required=True, help="a published instance")

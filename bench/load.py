@@ -170,7 +170,7 @@ def _free_port() -> int:
 @contextmanager
 def served_build(processes: int, threads: int, timeout: float):
     """Build the curated data into a temporary instance and serve it from a child process."""
-    from diplograph.loaders.build import build
+    from diplograph.cli.build import build
 
     home = Path(tempfile.mkdtemp(prefix="diplograph-load-"))
     server = None

@@ -96,7 +96,7 @@ def build_stages(data_dir: Path, instance: Path) -> dict:
     Exports run in a forked process from "Loading" on; "exports (rest)" is only the wait
     for them after validation.
     """
-    from diplograph.loaders import build as b
+    from diplograph.cli import build as b
 
     names = {
         "Reading": "read+emit",
@@ -119,7 +119,7 @@ def build_stages(data_dir: Path, instance: Path) -> dict:
 def serialisation(build_dir: Path, repeat: int) -> dict:
     from io import BytesIO
 
-    from diplograph.loaders.export import load_part, serialise
+    from diplograph.exports.export import load_part, serialise
 
     lines, options = load_part(build_dir, "diplograph")
     out = {}
@@ -145,7 +145,7 @@ def validation_vs_pyshacl(data_dir: Path, budget: float, repeat: int = 3) -> dic
     """
     import pyoxigraph as ox
 
-    from diplograph.loaders.build import load_graphs
+    from diplograph.cli.build import load_graphs
     from diplograph.shapes.validation import dataset_store, validate_dataset, validate_store
 
     def timed(call):
@@ -267,7 +267,7 @@ def queries_in_process(nq: Path, repeat: int, budget: float) -> dict:
 def run_one(facts: int, seed: int, repeat: int, args) -> dict:
     import synth
 
-    from diplograph.loaders.store import current_build
+    from diplograph.store import current_build
 
     work = Path(tempfile.mkdtemp(prefix=f"bench-{facts}-"))
     data = work / "data"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from diplograph.loaders import paths
+from diplograph.data import DATA_DIR
 
 FACTS_PER_COPY = 1_210
 REMAP_SHARE = 0.3  # of a fact's lists of entities, given one more from another copy
@@ -85,7 +85,7 @@ class _Renamer:
 
 def generate(out_dir: Path | str, facts: int, seed: int = 1, data_dir: Path | None = None):
     """Write a curated data folder of about `facts` facts; return the number of copies."""
-    data_dir, out_dir = Path(data_dir or paths.DATA_DIR), Path(out_dir)
+    data_dir, out_dir = Path(data_dir or DATA_DIR), Path(out_dir)
     entities, fact_ids = _ids(data_dir)
     copies = copies_for(facts)
     rng = random.Random(seed)

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CurationError, Problem
-from .vocab import Vocabulary
-from .yamlsrc import Map, Seq, Str, read_yaml
+from diplograph.loaders.errors import CurationError, Problem
+from diplograph.loaders.vocab import Vocabulary
+from diplograph.loaders.yamlsrc import Map, Seq, Str, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ENTITY_FILES = ("people", "organisations", "places", "posts", "topics")

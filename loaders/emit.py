@@ -13,13 +13,13 @@ from decimal import Decimal, InvalidOperation
 from rdflib import RDF, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
-from ..ontology import BASE, DG
-from .curated import Curated, Record, as_list
-from .dates import parse_date
-from .errors import Problem, suggest
-from .quads import Quads
-from .vocab import Vocabulary, snake
-from .yamlsrc import Map
+from diplograph.loaders.curated import Curated, Record, as_list
+from diplograph.loaders.dates import parse_date
+from diplograph.loaders.errors import Problem, suggest
+from diplograph.loaders.quads import Quads
+from diplograph.loaders.vocab import Vocabulary, snake
+from diplograph.loaders.yamlsrc import Map
+from diplograph.ontology import BASE, DG
 
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 KEY_ALIASES = {

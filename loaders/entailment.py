@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from .quads import Quads
+from diplograph.loaders.quads import Quads
 
 
 def closure(graph: Graph, term: URIRef, relation: URIRef) -> set[URIRef]:

@@ -6,9 +6,20 @@ passage or straighten a curly quote, but not change a word.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def default_sources_dir() -> Path | None:
+    """The captured source texts, if this checkout can see them (DIPLOGRAPH_SOURCES)."""
+    env = os.environ.get("DIPLOGRAPH_SOURCES")
+    if env:
+        return Path(env)
+    candidate = Path(__file__).resolve().parents[2] / "shared" / "sources"
+    return candidate if candidate.is_dir() else None
+
 
 _QUOTES = str.maketrans(
     {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rdflib import OWL, RDF, SKOS, Literal, URIRef
 
-from ..ontology import BASE, DG
-from .curated import Curated, Record, as_list
-from .emit import SPECIAL, WIKIDATA, Emitter
-from .errors import suggest
-from .vocab import Vocabulary
-from .yamlsrc import Map
+from diplograph.loaders.curated import Curated, Record, as_list
+from diplograph.loaders.emit import SPECIAL, WIKIDATA, Emitter
+from diplograph.loaders.errors import suggest
+from diplograph.loaders.vocab import Vocabulary
+from diplograph.loaders.yamlsrc import Map
+from diplograph.ontology import BASE, DG
 
 STATUS_KIND = {DG.Measure: "measure-status", DG.Commitment: "commitment-status"}
 LABEL_REQUIRED = (DG.Event, DG.Commitment, DG.Measure, DG.Claim)

@@ -13,8 +13,7 @@ from functools import lru_cache
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 
-from ..ontology import DG, DG_IRI
-from . import paths
+from diplograph.ontology import DG, DG_IRI, ONTOLOGY_FILE
 
 
 def snake(name: str) -> str:
@@ -51,7 +50,7 @@ class Vocabulary:
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
     graph = Graph()
-    graph.parse(paths.ONTOLOGY_FILE, format="turtle")
+    graph.parse(ONTOLOGY_FILE, format="turtle")
     vocab = Vocabulary(graph)
     for cls in graph.subjects(RDF.type, OWL.Class):
         if isinstance(cls, URIRef) and str(cls).startswith(DG_IRI):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import CurationError, Problem
+from diplograph.loaders.errors import CurationError, Problem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 

@@ -18,7 +18,8 @@ ONTOLOGY_IRI = BASE + "def"
 DG_IRI = BASE + "def#"
 ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
-ONTOLOGY_FILE = Path(__file__).resolve().parent / "diplograph.ttl"
+ONTOLOGY_DIR = Path(__file__).resolve().parent
+ONTOLOGY_FILE = ONTOLOGY_DIR / "diplograph.ttl"
 
 _DECLARED = re.compile(r"^dg:([A-Za-z][A-Za-z0-9_]*)\s+a\s", re.MULTILINE)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 
-from . import DG_IRI, ONTOLOGY_FILE, ONTOLOGY_IRI
+from diplograph.ontology import DG_IRI, ONTOLOGY_FILE, ONTOLOGY_IRI
 
 PREFIXES = {
     DG_IRI: "dg:",

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from ..loaders import paths
+from diplograph.queries import QUERIES_DIR
 
 ID_BASE = "https://w3id.org/diplograph/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -170,7 +170,7 @@ def load_query(path: Path) -> Query:
 
 def catalogue_files(folder: Path | None = None) -> list[Path]:
     """The public catalogue: `*.rq` in queries/, minus data-quality `*-violation` checks."""
-    folder = Path(folder or paths.QUERIES_DIR)
+    folder = Path(folder or QUERIES_DIR)
     return sorted(p for p in folder.glob("*.rq") if not p.stem.endswith(VIOLATION_SUFFIX))
 
 
@@ -179,7 +179,7 @@ def load_catalogue(folder: Path | None = None) -> dict[str, Query]:
 
 
 def get_query(name: str, folder: Path | None = None) -> Query:
-    path = Path(folder or paths.QUERIES_DIR) / f"{name}.rq"
+    path = Path(folder or QUERIES_DIR) / f"{name}.rq"
     if not _ENTITY_ID.match(name) or not path.is_file() or name.endswith(VIOLATION_SUFFIX):
         known = ", ".join(load_catalogue(folder))
         raise QueryError(f"no catalogue query '{name}' (known: {known})")

@@ -8,7 +8,7 @@ import json
 
 import pyoxigraph as ox
 
-from .catalogue import ID_BASE, Query, Result, catalogue_files, load_query
+from diplograph.queries.catalogue import ID_BASE, Query, Result, catalogue_files, load_query
 
 DG = "https://w3id.org/diplograph/def#"
 SHORT = {ID_BASE: "", DG: "dg:", "http://www.w3.org/2006/time#": "time:"}

@@ -34,8 +34,8 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import XSD
 
-from ..loaders.entailment import reachable
-from ..loaders.quads import to_rdflib
+from diplograph.loaders.entailment import reachable
+from diplograph.ontology.terms import to_rdflib
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from ..loaders.quads import to_rdflib
-from .compiled import Result, UnsupportedShape
+from diplograph.ontology.terms import to_rdflib
+from diplograph.shapes.compiled import Result, UnsupportedShape
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _THIS = re.compile(r"\$this\b")

@@ -19,10 +19,11 @@ import pyoxigraph as ox
 from rdflib import RDF, BNode, Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
 
-from ..loaders import paths
-from ..loaders.quads import Quads, to_ox, to_rdflib
-from ..ontology import DG, ONTOLOGY_IRI
-from . import compiled, sparql
+from diplograph.loaders.quads import Quads
+from diplograph.ontology import DG, ONTOLOGY_IRI
+from diplograph.ontology.terms import to_ox, to_rdflib
+from diplograph.queries import QUERIES_DIR
+from diplograph.shapes import SHAPES_DIR, compiled, sparql
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DGSH = Namespace("https://w3id.org/diplograph/shapes#")
@@ -34,7 +35,7 @@ _ONTOLOGY = ox.NamedNode(ONTOLOGY_IRI)
 def shapes_graph() -> Graph:
     """All shape files merged: SHACL-SPARQL prefixes are declared once, in sources.ttl."""
     graph = Graph()
-    for path in sorted(Path(paths.SHAPES_DIR).glob("*.ttl")):
+    for path in sorted(Path(SHAPES_DIR).glob("*.ttl")):
         graph.parse(path, format="turtle")
     graph.bind("dgsh", DGSH)
     return graph
@@ -49,7 +50,7 @@ def _parents() -> dict:
 
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
-    from ..loaders.vocab import load_vocabulary
+    from diplograph.loaders.vocab import load_vocabulary
 
     return load_vocabulary().graph
 
@@ -197,10 +198,10 @@ def _item(locator: Locator, focus, value, path, shape, messages, severity) -> di
 
 def violation_queries(folder: Path | None = None) -> dict[str, dict]:
     """The data-quality queries: name -> {title, description, text} (catalogue-style header)."""
-    from ..queries.catalogue import split_header
+    from diplograph.queries.catalogue import split_header
 
     found = {}
-    for path in sorted(Path(folder or paths.QUERIES_DIR).glob("*-violation.rq")):
+    for path in sorted(Path(folder or QUERIES_DIR).glob("*-violation.rq")):
         text = path.read_text(encoding="utf-8")
         header, _body = split_header(text)
         found[path.stem] = {

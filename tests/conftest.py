@@ -8,24 +8,14 @@ look inside the app while it serves, by waitress from a thread of the test proce
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
 import pytest
 import waitress
+from endpoint_data import ENDPOINT_LIMITS, KASEI, ROW_COUNT, ROWS_GRAPH, W3C_DIR
 
-from diplograph.loaders import paths
-from diplograph.loaders import store as st
-
-W3C_DIR = (
-    Path(os.environ.get("DIPLOGRAPH_W3C", paths.PACKAGE_ROOT.parent / "shared" / "w3c"))
-    / "sparql11-protocol"
-)
-KASEI = "http://kasei.us/2009/09/sparql/data/"
-ROWS_GRAPH = "http://example.org/rows"
-ROW_COUNT = 40
-ENDPOINT_LIMITS = {"WORKERS": 2, "QUERY_TIMEOUT": 3, "MAX_ROWS": 25}
+from diplograph import store as st
 
 
 def _close(app) -> None:
@@ -37,7 +27,7 @@ def _close(app) -> None:
 @pytest.fixture(scope="session")
 def project_instance(tmp_path_factory) -> Path:
     """The project's curated data, built without validation and published."""
-    from diplograph.loaders.build import build
+    from diplograph.cli.build import build
 
     home = tmp_path_factory.mktemp("project-instance")
     build(instance=home, validate=False)

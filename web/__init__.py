@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from ..loaders import paths
-from ..loaders import store as st
+from diplograph import store as st
+from diplograph.store.builds import instance_dir
 
 DEFAULTS = {
     "QUERY_TIMEOUT": st.DEFAULT_TIMEOUT,  # seconds before a query's worker is killed
@@ -21,7 +21,7 @@ DEFAULTS = {
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app. Settings: defaults, then FLASK_* environment variables, then test_config."""
-    home = Path((test_config or {}).get("DIPLOGRAPH_HOME") or paths.instance_dir())
+    home = Path((test_config or {}).get("DIPLOGRAPH_HOME") or instance_dir())
     # `diplograph` is a namespace package: Flask cannot guess an instance path for it.
     app = Flask(__name__, instance_path=str(home.resolve()))
     app.config.from_mapping(DEFAULTS, DIPLOGRAPH_HOME=str(home))
@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # A form-encoded query can be three times its text; refuse larger bodies unread.
     app.config.setdefault("MAX_CONTENT_LENGTH", 3 * int(app.config["MAX_QUERY_BYTES"]) + 4096)
 
-    from .context import STORE_KEY
+    from diplograph.web.context import STORE_KEY
 
     store = st.open_store(
         app.config["DIPLOGRAPH_HOME"],
@@ -50,7 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import ratelimit, sparql
+    from diplograph.web import ratelimit, sparql
 
     ratelimit.init_app(app)
     app.register_blueprint(sparql.bp)
@@ -60,7 +60,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _page_blueprints() -> list:
     """The page blueprints, in the order their routes should be matched."""
-    from . import (
+    from diplograph.web import (
         assets,
         catalogue_views,
         entities,

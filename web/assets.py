@@ -6,13 +6,14 @@ are reachable, so the route cannot be used to read anything else under node_modu
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, send_from_directory
+from pathlib import Path
 
-from ..loaders import paths
+from flask import Blueprint, abort, send_from_directory
 
 bp = Blueprint("assets", __name__)
 
-NODE_MODULES = paths.PACKAGE_ROOT / "node_modules"
+# The repository root in a checkout; the package folder in an installed wheel.
+NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
 
 # URL name -> path under node_modules.
 VENDOR_FILES = {

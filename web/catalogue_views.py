@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
 
-from ..queries import catalogue as cat
-from ..queries import render
-from . import security
-from .context import cached, select_result
-from .graphdata import local_id
+from diplograph.queries import catalogue as cat
+from diplograph.queries import render
+from diplograph.web import security
+from diplograph.web.context import cached, select_result
+from diplograph.web.graphdata import local_id
 
 bp = Blueprint("catalogue_views", __name__)
 MAX_ROWS = 5000

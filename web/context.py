@@ -1,6 +1,6 @@
 """How the page blueprints reach the graph: the store, the current build, per-build caches.
 
-Pages query the store only through `loaders.store` (via the app's store object in
+Pages query the store only through `diplograph.store` (via the app's store object in
 `app.extensions`); everything derived from a build (the name index, the sources) is cached
 under the build's id and rebuilt when a new build is published.
 """
@@ -16,8 +16,8 @@ from typing import Any
 
 from flask import current_app, g
 
-from ..loaders import paths
-from .graphdata import Row, Select
+from diplograph.store.builds import instance_dir
+from diplograph.web.graphdata import Row, Select
 
 # Re-entrant: a factory may itself call `cached` (an entity page needs the source index).
 _LOCK = threading.RLock()
@@ -49,7 +49,7 @@ def current_build() -> Path:
     """
     if "dg_build" not in g:
         home = current_app.config.get("DIPLOGRAPH_HOME") or current_app.config.get("INSTANCE_DIR")
-        g.dg_build = (Path(home or paths.instance_dir()) / "current").resolve()
+        g.dg_build = (Path(home or instance_dir()) / "current").resolve()
     return g.dg_build
 
 

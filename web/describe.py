@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import display
-from .graphdata import DG, OWL_SAMEAS, Quads, Select, incoming, local_id, source_id
-from .sources import SourceIndex
+from diplograph.web import display
+from diplograph.web.graphdata import DG, OWL_SAMEAS, Quads, Select, incoming, local_id, source_id
+from diplograph.web.sources import SourceIndex
 
 # Predicates shown in dedicated parts of the page, or plumbing nobody reads as a relation.
 HIDDEN_OUT = {

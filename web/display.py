@@ -13,7 +13,7 @@ from functools import cache
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from ..ontology import DG_IRI, ONTOLOGY_FILE
+from diplograph.ontology import DG_IRI, ONTOLOGY_FILE
 
 TIME = "http://www.w3.org/2006/time#"
 MONTHS = [

@@ -11,11 +11,11 @@ import re
 
 from flask import Blueprint, abort, render_template, request
 
-from . import negotiation
-from .context import cached, select
-from .describe import Describer
-from .graphdata import entity_iri
-from .sources import SourceIndex
+from diplograph.web import negotiation
+from diplograph.web.context import cached, select
+from diplograph.web.describe import Describer
+from diplograph.web.graphdata import entity_iri
+from diplograph.web.sources import SourceIndex
 
 bp = Blueprint("entities", __name__)
 

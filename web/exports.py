@@ -13,7 +13,9 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, send_file
 
-from ..loaders import export, paths
+from diplograph.exports import export
+from diplograph.ontology import ONTOLOGY_DIR
+from diplograph.store.builds import instance_dir
 
 bp = Blueprint("exports", __name__, template_folder="templates")
 
@@ -31,7 +33,7 @@ MINIMAL_LAYOUT = """<!doctype html>
 def current_build() -> Path:
     """The published build: `<instance>/current`, the instance from the app's config."""
     home = current_app.config.get("DIPLOGRAPH_HOME") or current_app.config.get("INSTANCE_DIR")
-    return Path(home or paths.instance_dir()) / "current"
+    return Path(home or instance_dir()) / "current"
 
 
 def exports_index() -> dict:
@@ -91,7 +93,7 @@ def context():
     """The build's JSON-LD context, or the project's when no build has one."""
     if (current_build() / "exports" / "context.jsonld").is_file():
         return _send("context.jsonld", "application/ld+json")
-    response = send_file(paths.ONTOLOGY_DIR / "context.jsonld", mimetype="application/ld+json")
+    response = send_file(ONTOLOGY_DIR / "context.jsonld", mimetype="application/ld+json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -15,7 +15,7 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from ..loaders import paths
+from diplograph.queries import QUERIES_DIR
 
 DG = "https://w3id.org/diplograph/def#"
 BASE = "https://w3id.org/diplograph/"
@@ -24,7 +24,7 @@ GRAPH = BASE + "graph/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-INTERNAL_DIR = paths.QUERIES_DIR / "internal"
+INTERNAL_DIR = QUERIES_DIR / "internal"
 
 Row = dict[str, "ox.NamedNode | ox.Literal | ox.BlankNode | None"]
 Select = Callable[[str], list[Row]]
@@ -74,7 +74,7 @@ def _base() -> str:
     from flask import has_app_context
 
     if has_app_context():
-        from .context import build_info
+        from diplograph.web.context import build_info
 
         return build_info().get("base") or BASE
     return BASE

@@ -23,9 +23,9 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header, parse_options_header
 from werkzeug.wrappers import Request
 
-from ..loaders import store as st
-from . import negotiation, ratelimit
-from .context import STORE_KEY
+from diplograph import store as st
+from diplograph.web import negotiation, ratelimit
+from diplograph.web.context import STORE_KEY
 
 #: Headers every /sparql answer carries (sparql._cors and security.add_security_headers).
 COMMON = [
@@ -44,7 +44,7 @@ class FastLane:
     """WSGI middleware in front of the Flask app (installed by the sparql blueprint)."""
 
     def __init__(self, wsgi_app, app):
-        from . import sparql
+        from diplograph.web import sparql
 
         self.wsgi_app = wsgi_app
         self.app = app

@@ -1,6 +1,6 @@
 """The one content-negotiation table, shared by every view.
 
-Each row ties a serializer key (what `diplograph.loaders.store` and rdflib produce)
+Each row ties a serializer key (what `diplograph.store` and rdflib produce)
 to its media type, the other media types clients send for it, its file suffix and
 its W3C format IRI (for service descriptions). Accept headers, `format=` parameters
 and `.ttl`-style suffixes are all resolved against this table and nothing else.
@@ -174,7 +174,7 @@ def from_accept(request) -> str | None:
 
 def rdf_response(iri: str, key: str) -> Response:
     """The resource's description in the given RDF format (404 when the graph says nothing)."""
-    from .context import STORE_KEY
+    from diplograph.web.context import STORE_KEY
 
     result = current_app.extensions[STORE_KEY].describe(iri, key)
     if result.rows == 0:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
-from . import display
-from .context import select
-from .graphdata import DG, Quads, entity_iri, incoming, local_id
+from diplograph.web import display
+from diplograph.web.context import select
+from diplograph.web.graphdata import DG, Quads, entity_iri, incoming, local_id
 
 bp = Blueprint("network", __name__)
 

@@ -6,13 +6,13 @@ from collections import defaultdict
 
 from flask import Blueprint, abort, render_template
 
-from ..loaders.report import render_html
-from ..ontology.docs import render_ontology_html
-from . import display
-from .context import build_info, cached, select
-from .describe import Describer
-from .entities import source_index
-from .graphdata import Quads, graph_namespace, iri, local_id, nodes_of_type, run
+from diplograph.ontology.docs import render_ontology_html
+from diplograph.shapes.report import render_html
+from diplograph.web import display
+from diplograph.web.context import build_info, cached, select
+from diplograph.web.describe import Describer
+from diplograph.web.entities import source_index
+from diplograph.web.graphdata import Quads, graph_namespace, iri, local_id, nodes_of_type, run
 
 bp = Blueprint("pages", __name__)
 

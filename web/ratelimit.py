@@ -29,7 +29,7 @@ from array import array
 
 from flask import Flask, Response, current_app, g, request
 
-from ..loaders import store as st
+from diplograph import store as st
 
 DEFAULTS = {"SPARQL_CLIENT_CONCURRENCY": 2, "SPARQL_RETRY_AFTER": 1}
 LIMITED_ENDPOINTS = frozenset({"sparql.endpoint"})

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from . import display
-from .context import cached, select
-from .graphdata import internal_query, local_id
-from .names import Entry, Name, NameIndex, group_hits
+from diplograph.web import display
+from diplograph.web.context import cached, select
+from diplograph.web.graphdata import internal_query, local_id
+from diplograph.web.names import Entry, Name, NameIndex, group_hits
 
 bp = Blueprint("search", __name__)
 

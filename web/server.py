@@ -34,8 +34,8 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from ..loaders.lifeline import die_with_parent
-from . import ratelimit
+from diplograph.store.lifeline import die_with_parent
+from diplograph.web import ratelimit
 
 #: Seconds the parent waits for its workers to stop after SIGTERM before it SIGKILLs them.
 STOP_GRACE = 15
@@ -70,7 +70,7 @@ def default_processes() -> int:
 def workers_per_process(processes: int) -> int:
     """Each process's query workers: the one-process default (st.default_workers) shared
     out, but never fewer than two, so one runaway query leaves its process a worker."""
-    from ..loaders.store import default_workers
+    from diplograph.store import default_workers
 
     return max(2, -(-default_workers() // processes))
 
@@ -179,7 +179,7 @@ def _server_class():
 
 def _close_app(app) -> None:
     """Kill the app's query workers now (a worker leaves by os._exit: no atexit)."""
-    from .context import STORE_KEY
+    from diplograph.web.context import STORE_KEY
 
     store = app.extensions.get(STORE_KEY)
     if store is not None:

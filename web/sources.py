@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import display
-from .graphdata import Select, internal_query, local_id
+from diplograph.web import display
+from diplograph.web.graphdata import Select, internal_query, local_id
 
 
 @dataclass

@@ -13,9 +13,9 @@ from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
-from ..loaders import store as st
-from . import negotiation
-from .context import STORE_KEY
+from diplograph import store as st
+from diplograph.web import negotiation
+from diplograph.web.context import STORE_KEY
 
 bp = Blueprint("sparql", __name__)
 
@@ -80,7 +80,7 @@ def _fast_lane(state) -> None:
     app = state.app
     app.config.setdefault(FAST_LOOKUPS, True)
     if app.config[FAST_LOOKUPS]:
-        from .lookups import FastLane
+        from diplograph.web.lookups import FastLane
 
         app.wsgi_app = FastLane(app.wsgi_app, app)
 

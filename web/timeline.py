@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, render_template, request
 
-from . import display
-from .context import cached, select
-from .describe import Describer, Status
-from .entities import source_index
-from .graphdata import DG, entity_iri, local_id, nodes_of_type
+from diplograph.web import display
+from diplograph.web.context import cached, select
+from diplograph.web.describe import Describer, Status
+from diplograph.web.entities import source_index
+from diplograph.web.graphdata import DG, entity_iri, local_id, nodes_of_type
 
 bp = Blueprint("timeline", __name__)
 

@@ -1,0 +1,1 @@
+"""The build pipeline and the `diplograph` command line over the library."""

@@ -1,0 +1,386 @@
+"""The build pipeline: curated YAML to a validated, published graph.
+
+Read and check the curated files, emit RDF (a named graph per source),
+verify excerpts against the source texts, materialise entailments, validate
+(SHACL and OWL), then write the build into a fresh directory and switch it
+in atomically. Any failure leaves the last good build serving, untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import signal
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.metadata import version as dist_version
+from pathlib import Path
+
+from rdflib import RDF, Dataset, URIRef
+from rdflib.compare import to_canonical_graph
+
+from diplograph.data import DATA_DIR
+from diplograph.loaders.curated import Curated, read_curated
+from diplograph.loaders.entailment import materialise
+from diplograph.loaders.errors import CurationError, Problem
+from diplograph.loaders.excerpts import ExcerptUse, missing_excerpts
+from diplograph.loaders.quads import Quads, write_lines
+from diplograph.loaders.records import emit_dataset
+from diplograph.loaders.vocab import load_vocabulary
+from diplograph.ontology import BASE, DG, ONTOLOGY_IRI
+from diplograph.store.builds import instance_dir
+from diplograph.store.lifeline import die_with_parent
+
+COUNTED = [
+    "Source",
+    "Person",
+    "Organisation",
+    "Polity",
+    "Country",
+    "Place",
+    "City",
+    "Post",
+    "Topic",
+    "Event",
+    "Meeting",
+    "PhoneCall",
+    "Trip",
+    "Conference",
+    "Commitment",
+    "Measure",
+    "Statement",
+    "Quotation",
+    "Paraphrase",
+    "Claim",
+    "Disagreement",
+    "StatusReport",
+    "Participation",
+    "PositionHolding",
+    "Excerpt",
+]
+
+
+FAULT_ENV = "DIPLOGRAPH_FAULT"
+#: The named points where the crash-safety tests kill a build (tests/test_reliability_crash.py).
+FAULT_POINTS = (
+    "curated-read",
+    "graph-written",
+    "store-loaded",
+    "exports-written",
+    "renamed",
+    "published",
+)
+
+
+def _checkpoint(name: str) -> None:
+    """Fault injection: SIGKILL this process here when DIPLOGRAPH_FAULT names this point.
+
+    A real kill, so no `finally` or cleanup runs: the tests prove that a build dying at
+    any of these points leaves the last good build intact and serving. Inert otherwise.
+    """
+    if os.environ.get(FAULT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def _build_lock(instance: Path):
+    """One build writes into an instance at a time; the lock dies with its process."""
+    with open(instance / ".build.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_debris(instance: Path) -> None:
+    """Remove what killed builds left behind (never served): half-written build
+    directories and temporary `current` links. Safe under the build lock."""
+    for tmp in (instance / "builds").glob(".tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    for link in instance.glob(".current.*.tmp"):
+        link.unlink(missing_ok=True)
+
+
+class BuildError(Exception):
+    """A build refused: carries the report, and nothing was published."""
+
+    def __init__(self, message: str, report: dict | None = None):
+        super().__init__(message)
+        self.report = report or {}
+
+
+@dataclass
+class Graphs:
+    quads: Quads
+    curated: Curated
+    excerpts: list[ExcerptUse] = field(default_factory=list)
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """An rdflib view of the quads, made on first use (tests, small data; never the build)."""
+        return self.quads.to_dataset()
+
+
+def source_files(cur: Curated, sources_dir: Path | None) -> dict[str, Path]:
+    if sources_dir is None:
+        return {}
+    return {
+        r.id: Path(sources_dir) / str(r.data["file"])
+        for r in cur.records
+        if r.kind == "source" and "file" in r.data
+    }
+
+
+def check_excerpts(graphs: Graphs, sources_dir: Path) -> list[Problem]:
+    """Problems for every excerpt that does not occur in its source's text."""
+    files = source_files(graphs.curated, sources_dir)
+    problems = []
+    for use in missing_excerpts(graphs.excerpts, files):
+        path = files.get(use.source_id)
+        if path is None or not path.is_file():
+            problems.append(
+                Problem(
+                    use.file,
+                    use.line,
+                    f"source text for '{use.source_id}' not found in {sources_dir}",
+                    "excerpt",
+                )
+            )
+        else:
+            short = use.text if len(use.text) < 80 else use.text[:77] + "..."
+            problems.append(
+                Problem(
+                    use.file, use.line, f'excerpt not found in {path.name}: "{short}"', "excerpt"
+                )
+            )
+    return problems
+
+
+def load_graphs(data_dir: Path, *, base: str = BASE, sources_dir: Path | None = None) -> Graphs:
+    """Read, check and emit the curated data; raise CurationError with every problem found."""
+    vocab = load_vocabulary()
+    cur = read_curated(Path(data_dir), vocab)
+    emitter = emit_dataset(cur, vocab, base)
+    graphs = Graphs(emitter.ds, cur, [ExcerptUse(*e) for e in emitter.excerpts])
+    problems = list(emitter.problems)
+    if sources_dir is not None:
+        problems += check_excerpts(graphs, sources_dir)
+    if problems:
+        raise CurationError(problems)
+    graphs.quads.graph(URIRef(ONTOLOGY_IRI)).update(to_canonical_graph(vocab.graph))
+    materialise(graphs.quads, vocab.graph)
+    return graphs
+
+
+def count_types(quads: Quads | Dataset) -> dict[str, int]:
+    if isinstance(quads, Dataset):
+        quads = Quads.from_dataset(quads)
+    onto = URIRef(ONTOLOGY_IRI)
+    subjects: dict[str, set] = {name: set() for name in COUNTED}
+    for s, _p, o, g in quads.quads(RDF.type):
+        if g == onto:
+            continue
+        name = str(o)[len(str(DG)) :] if str(o).startswith(str(DG)) else None
+        if name in subjects:
+            subjects[name].add(s)
+    return {name: len(found) for name, found in subjects.items()}
+
+
+def nquads(quads: Quads | Dataset) -> bytes:
+    """Sorted N-Quads: the same facts always give the same bytes."""
+    if isinstance(quads, Dataset):
+        quads = Quads.from_dataset(quads)
+    return quads.nquads()
+
+
+def validate_graphs(graphs: Graphs, *, owl: bool = True, progress=lambda _m: None) -> dict:
+    """The validation report of loaded graphs (the `validate` command): see validate_store."""
+    return validate_store(graphs.quads.to_store(), owl=owl, progress=progress)
+
+
+def validate_store(store, *, owl: bool = True, progress=lambda _m: None) -> dict:
+    """SHACL shapes and violation queries, with HermiT's OWL check alongside.
+
+    HermiT runs in its own JVM, so a thread waiting on it lets SHACL use the other core.
+    `store` is an Oxigraph store holding the build's named graphs (and, in the build's
+    on-disk store, their merge as the default graph: the validators give the same results
+    either way, which tests/test_build.py checks).
+    """
+    from diplograph.ontology.reasoning import check_consistency_store
+    from diplograph.shapes.validation import validate_store as shacl
+
+    found: dict = {}
+
+    def reason():
+        try:
+            found["owl"] = check_consistency_store(store)
+        except BaseException as exc:  # re-raised in the caller's thread below
+            found["error"] = exc
+
+    thread = threading.Thread(target=reason, name="hermit", daemon=True)
+    if owl:
+        progress("Validating: SHACL shapes, and OWL consistency with HermiT alongside...")
+        thread.start()
+    else:
+        progress("Validating: SHACL shapes...")
+    report = shacl(store)
+    if owl:
+        thread.join()
+        if "error" in found:
+            raise found["error"]
+        result = found["owl"]
+        report["owl"] = {
+            "consistent": result.consistent,
+            "unsatisfiable": result.unsatisfiable,
+            "explanation": result.explanation,
+            "text": result.text(),
+        }
+        report["conforms"] = report["conforms"] and result.ok
+    return report
+
+
+def _refuse_if_invalid(report: dict) -> None:
+    """A build with any violation raises, carrying the report."""
+    if not report["conforms"]:
+        owl = report.get("owl", {})
+        failed_owl = not owl.get("consistent", True) or owl.get("unsatisfiable")
+        raise BuildError(owl["text"] if failed_owl else "SHACL validation failed", report)
+
+
+@dataclass
+class BuildResult:
+    build_dir: Path
+    build_id: str
+    version: str
+    triples: int
+    counts: dict[str, int]
+    report: dict
+
+
+class _Exports:
+    """Every export written by a process of its own while the build loads and validates.
+
+    A separate process (not a fork) so that its memory is its own, and counted as such.
+    """
+
+    def __init__(self, nq: Path, out: Path, manifest: dict):
+        import subprocess
+        import sys
+
+        spec = out.with_name(".exports-manifest.json")
+        spec.write_text(json.dumps(manifest))
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by wait() or stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "diplograph.exports.export", str(nq), str(out), str(spec)],
+            stdout=self.log,
+            stderr=self.log,
+            preexec_fn=die_with_parent,  # a killed build must not leave it writing on
+        )
+
+    def wait(self) -> None:
+        try:
+            if self.process.wait() != 0:
+                self.log.seek(0)
+                tail = self.log.read().decode("utf-8", "replace").strip().splitlines()[-15:]
+                raise BuildError("writing the exports failed:\n" + "\n".join(tail))
+        finally:
+            self.log.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def build(
+    data_dir: Path | None = None,
+    instance: Path | None = None,
+    *,
+    sources_dir: Path | None = None,
+    base: str = BASE,
+    validate: bool = True,
+    publish: bool = True,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> BuildResult:
+    """Build the graph from `data_dir` into a new directory under `instance`, then publish it.
+
+    Read and emit; write the sorted N-Quads; then, on two cores, the exports in a process
+    of their own while this one loads the on-disk store and validates it (SHACL, with
+    HermiT alongside). Only a valid build, with every file written, is renamed into place.
+    """
+    from diplograph import store
+
+    data_dir = Path(data_dir or DATA_DIR)
+    instance = Path(instance or instance_dir())
+    progress(f"Reading curated data from {data_dir}...")
+    graphs = load_graphs(data_dir, base=base, sources_dir=sources_dir)
+    _checkpoint("curated-read")
+    progress("Writing sorted N-Quads...")
+    counts = count_types(graphs.quads)
+    lines = graphs.quads.lines()
+    del graphs  # the sets of terms: the lines and then the store carry the graph from here
+    builds = instance / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    with _build_lock(instance):
+        _remove_debris(instance)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
+        exports = None
+        try:
+            digest, triples = write_lines(lines, tmp / "graph.nq")
+            _checkpoint("graph-written")
+            version = f"{dist_version('diplograph')}+{digest[:12]}"
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            build_id = f"{stamp}-{digest[:8]}"
+            manifest = {
+                "build_id": build_id,
+                "version": version,
+                "base": base,
+                "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "triples": triples,
+                "counts": counts,
+                "sha256": digest,
+            }
+            exports = _Exports(tmp / "graph.nq", tmp / "exports", manifest)
+            progress(f"Loading {triples} quads into the store...")
+            store.load_nquads(tmp / "graph.nq", tmp / "store", lines=lines)
+            del lines
+            _checkpoint("store-loaded")
+            if validate:
+                import pyoxigraph as ox
+
+                loaded = ox.Store(str(tmp / "store"))
+                try:
+                    report = validate_store(loaded, progress=progress)
+                finally:
+                    del loaded
+                _refuse_if_invalid(report)
+            else:
+                report = {"conforms": True, "skipped": True}
+            manifest["validation"] = report
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+            progress("Writing the exports...")
+            exports.wait()
+            (tmp / ".exports-manifest.json").unlink()
+            _checkpoint("exports-written")
+            final = builds / build_id
+            os.replace(tmp, final)
+            _checkpoint("renamed")
+        except BaseException:
+            if exports is not None:
+                exports.stop()
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        if publish:
+            store.publish(instance, final)
+            _checkpoint("published")
+            progress(f"Published build {build_id}.")
+    return BuildResult(final, build_id, version, triples, counts, report)

@@ -1,0 +1,209 @@
+"""The dataset description: VoID statistics and a DCAT catalogue entry.
+
+Counts come from the build's quads (the same numbers SPARQL gives on the
+built graph). Dates come from the data, never the clock: `dct:modified` and
+`dct:issued` are the newest source publication date (its latest possible day), so rebuilding
+the same data gives the same bytes, and a release with a newer article moves
+forward. Byte sizes are only known once the dumps exist: void.ttl has them,
+the description embedded in the dumps does not (it cannot describe itself).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, VOID
+
+from diplograph.exports.jsonld import STANDARD_PREFIXES
+from diplograph.ontology import BASE, DG_IRI
+
+RDF_TYPE = str(RDF.type)
+PUBLICATION_DATE = DG_IRI + "publicationDate"  # a dg:TimeDescription, whose
+LATEST = DG_IRI + "latest"  # dg:latest is the last day it allows
+IANA = "https://www.iana.org/assignments/media-types/"
+FORMAT_FEATURES = {
+    "ttl": "http://www.w3.org/ns/formats/Turtle",
+    "nt": "http://www.w3.org/ns/formats/N-Triples",
+    "jsonld": "http://www.w3.org/ns/formats/JSON-LD",
+    "rdf": "http://www.w3.org/ns/formats/RDF_XML",
+    "trig": "http://www.w3.org/ns/formats/TriG",
+    "nq": "http://www.w3.org/ns/formats/N-Quads",
+}
+EXAMPLE_CLASSES = ["Person", "Country", "Meeting", "PhoneCall", "Commitment", "Measure"]
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+
+
+class Stats:
+    """One pass over the quads: the numbers VoID reports."""
+
+    def __init__(self, lines: Iterable[bytes], base: str = BASE):
+        from diplograph.exports.export import LineReader
+
+        entity_space = base + "id/"
+        self.triples = 0
+        self.graphs: Counter = Counter()
+        self.properties: Counter = Counter()
+        subjects, objects = set(), set()
+        typed: dict[str, set] = {}
+        published, latest = set(), {}
+        for q in ox.parse(LineReader(lines), format=ox.RdfFormat.N_QUADS):
+            self.triples += 1
+            self.graphs[q.graph_name.value if hasattr(q.graph_name, "value") else ""] += 1
+            p = q.predicate.value
+            self.properties[p] += 1
+            subjects.add(q.subject)
+            objects.add(q.object)
+            if p == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+                typed.setdefault(q.object.value, set()).add(q.subject)
+            elif p == PUBLICATION_DATE:
+                published.add(q.object)
+            elif p == LATEST and _is_date(q.object):
+                latest[q.subject] = q.object.value[:10]
+        self.distinct_subjects = len(subjects)
+        self.distinct_objects = len(objects)
+        self.entities = sum(
+            1 for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(entity_space)
+        )
+        self.classes = {c: len(members) for c, members in typed.items()}
+        self.examples = [
+            min(m.value for m in typed[DG_IRI + c] if isinstance(m, ox.NamedNode))
+            for c in EXAMPLE_CLASSES
+            if any(isinstance(m, ox.NamedNode) for m in typed.get(DG_IRI + c, ()))
+        ]
+        dates = [latest[d] for d in published if d in latest]
+        self.modified = max(dates) if dates else None
+
+
+def _is_date(term) -> bool:
+    return isinstance(term, ox.Literal) and term.datatype.value in (
+        str(XSD.date),
+        str(XSD.dateTime),
+    )
+
+
+def _slug(iri: str) -> str:
+    for prefix, ns in sorted(STANDARD_PREFIXES.items()):
+        if iri.startswith(ns) and iri[len(ns) :].replace("-", "").replace("_", "").isalnum():
+            return f"{prefix}-{iri[len(ns) :]}"
+    return hashlib.sha1(iri.encode()).hexdigest()[:12]
+
+
+def default_files(has_shapes: bool) -> list[dict]:
+    from diplograph.exports.export import FORMATS, file_name
+
+    parts = ["diplograph", "ontology"] + (["shapes"] if has_shapes else [])
+    return [
+        {"name": file_name(p, f), "part": p, "format": f, "media_type": spec.media_type}
+        for p in parts
+        for f, spec in FORMATS.items()
+    ]
+
+
+def describe(
+    lines: list[bytes], manifest: dict, files: list[dict], stats: Stats | None = None
+) -> Graph:
+    """VoID + DCAT for the build whose sorted N-Quads are `lines`, listing `files`.
+
+    `stats` (of the same lines) saves a pass over a million quads when the caller has them.
+    """
+    base = manifest.get("base", BASE)
+    site = manifest.get("site", base)
+    stats = stats or Stats(lines, base)
+    ds = URIRef(base + "dataset")
+    local = Namespace(base + "dataset#")
+    g = Graph()
+    for prefix, ns in STANDARD_PREFIXES.items():
+        g.bind(prefix, ns)
+    add = g.add
+    for cls in (VOID.Dataset, DCAT.Dataset):
+        add((ds, RDF.type, cls))
+    title = "diplograph: a knowledge graph of summit diplomacy"
+    add((ds, DCTERMS.title, Literal(title, lang="en")))
+    add(
+        (
+            ds,
+            DCTERMS.description,
+            Literal(
+                "Leaders, countries, venues, meetings and calls, commitments, threats and "
+                "measures, and who said what, curated from news articles with the excerpt "
+                "supporting every fact. One named graph per source article.",
+                lang="en",
+            ),
+        )
+    )
+    add((ds, DCTERMS.license, LICENSE))
+    publisher = URIRef(base)
+    add((ds, DCTERMS.publisher, publisher))
+    add((publisher, RDF.type, FOAF.Organization))
+    add((publisher, FOAF.name, Literal("The diplograph project")))
+    version = manifest.get("version")
+    if version:
+        add((ds, URIRef(str(DCAT) + "version"), Literal(version)))
+        add((ds, OWL.versionInfo, Literal(version)))
+    if manifest.get("sha256"):
+        add((ds, DCTERMS.identifier, Literal(f"sha256:{manifest['sha256']}")))
+    if stats.modified:
+        add((ds, DCTERMS.modified, Literal(stats.modified, datatype=XSD.date)))
+        add((ds, DCTERMS.issued, Literal(stats.modified, datatype=XSD.date)))
+    count = lambda n: Literal(n, datatype=XSD.integer)  # noqa: E731
+    add((ds, VOID.triples, count(stats.triples)))
+    add((ds, VOID.entities, count(stats.entities)))
+    add((ds, VOID.classes, count(len(stats.classes))))
+    add((ds, VOID.properties, count(len(stats.properties))))
+    add((ds, VOID.distinctSubjects, count(stats.distinct_subjects)))
+    add((ds, VOID.distinctObjects, count(stats.distinct_objects)))
+    add((ds, VOID.uriSpace, Literal(base + "id/")))
+    for ns in sorted({n for n in STANDARD_PREFIXES.values() if _uses(stats, n)}):
+        add((ds, VOID.vocabulary, URIRef(ns)))
+    for example in stats.examples:
+        add((ds, VOID.exampleResource, URIRef(example)))
+    for cls, n in sorted(stats.classes.items()):
+        node = local["class-" + _slug(cls)]
+        add((ds, VOID.classPartition, node))
+        add((node, VOID["class"], URIRef(cls)))
+        add((node, VOID.entities, count(n)))
+    for prop, n in sorted(stats.properties.items()):
+        node = local["property-" + _slug(prop)]
+        add((ds, VOID.propertyPartition, node))
+        add((node, VOID.property, URIRef(prop)))
+        add((node, VOID.triples, count(n)))
+    for graph, n in sorted(stats.graphs.items()):
+        if not graph:
+            continue
+        node = local["graph-" + graph.rsplit("/", 1)[-1]]
+        add((ds, VOID.subset, node))
+        add((node, RDF.type, VOID.Dataset))
+        add((node, DCTERMS.source, URIRef(graph)))
+        add((node, VOID.triples, count(n)))
+    endpoint = URIRef(site + "sparql")
+    add((ds, VOID.sparqlEndpoint, endpoint))
+    service = local["sparql"]
+    add((service, RDF.type, DCAT.DataService))
+    add((service, DCAT.endpointURL, endpoint))
+    add((service, DCAT.servesDataset, ds))
+    add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    add((ds, DCAT.landingPage, URIRef(site + "downloads")))
+    for entry in files:
+        url = URIRef(site + "downloads/" + entry["name"])
+        dist = local["dist-" + entry["name"].replace(".", "-")]
+        add((ds, DCAT.distribution, dist))
+        add((dist, RDF.type, DCAT.Distribution))
+        add((dist, DCTERMS.title, Literal(entry["name"])))
+        add((dist, DCAT.downloadURL, url))
+        add((dist, DCAT.mediaType, URIRef(IANA + entry["media_type"])))
+        if entry.get("format") in FORMAT_FEATURES and entry.get("part") == "diplograph":
+            add((ds, VOID.dataDump, url))
+            add((ds, VOID.feature, URIRef(FORMAT_FEATURES[entry["format"]])))
+        if "bytes" in entry:
+            add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.nonNegativeInteger)))
+    return g
+
+
+def _uses(stats: Stats, ns: str) -> bool:
+    return any(p.startswith(ns) for p in stats.properties) or any(
+        c.startswith(ns) for c in stats.classes
+    )

@@ -1,0 +1,42 @@
+"""The build layout and the atomic switch: readers never see a half-built graph.
+
+<instance>/builds/<build-id>/{graph.nq, manifest.json, store/}
+<instance>/current -> builds/<build-id>
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CURRENT = "current"
+BUILDS = "builds"
+
+
+def instance_dir() -> Path:
+    """The directory holding builds and the `current` link (DIPLOGRAPH_HOME or ./instance)."""
+    return Path(os.environ.get("DIPLOGRAPH_HOME", Path.cwd() / "instance")).resolve()
+
+
+def publish(instance_dir: Path | str, build_dir: Path | str) -> Path:
+    """Point `current` at build_dir in one rename, so a failed build leaves the old one live."""
+    instance_dir, build_dir = Path(instance_dir), Path(build_dir)
+    if not (build_dir / "store").is_dir():
+        raise FileNotFoundError(f"{build_dir} has no store/ directory: nothing to publish")
+    link = instance_dir / CURRENT
+    temp = instance_dir / f".{CURRENT}.{os.getpid()}.tmp"
+    if temp.is_symlink() or temp.exists():
+        temp.unlink()
+    # Relative target, so the instance directory can be moved or mounted elsewhere.
+    os.symlink(os.path.relpath(build_dir.resolve(), instance_dir.resolve()), temp)
+    os.replace(temp, link)
+    return link
+
+
+def current_build(instance_dir: Path | str) -> Path | None:
+    """The published build directory, or None before the first successful build."""
+    link = Path(instance_dir) / CURRENT
+    if not link.exists():
+        return None
+    target = link.resolve()
+    return target if (target / "store").is_dir() else None

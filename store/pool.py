@@ -1,0 +1,148 @@
+"""A small pool of long-lived, killable query workers.
+
+Each request borrows an idle worker, sends it one message and waits on its pipe
+with the time limit; the waiting thread is the watchdog. A worker past the limit
+is SIGKILLed (the only way to stop an Oxigraph query) and replaced, so a runaway
+query costs one worker for the length of the limit and nobody else waits on it; past
+DEMOTE_AFTER its worker also runs at the lowest CPU priority, so it slows nobody down.
+Workers are forked from a forkserver that has pyoxigraph preloaded: replacing
+one is cheap, and no worker inherits the web server's threads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import threading
+import time
+
+from diplograph.store.base import QueryTimeout, StoreBusy, StoreError
+
+_WORKER_MODULE = "diplograph.store.worker"
+#: Seconds after which a query still running drops to the lowest CPU priority, so a
+#: runaway (up to the time limit) takes CPU only from idle time, not from pages.
+DEMOTE_AFTER = 1.0
+LOWEST_PRIORITY = 19
+
+
+def _demote(worker) -> bool:
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.pid, LOWEST_PRIORITY)
+    except OSError:  # already gone: the poll that follows reports it
+        return False
+    return True
+
+
+def _worker_main(conn) -> None:
+    from diplograph.store import worker
+
+    worker.serve(conn)
+
+
+class _Worker:
+    def __init__(self, ctx):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """Run (operation, path, kwargs) in a worker; kill it if it outlives the timeout."""
+
+    def __init__(self, size: int = 2, demote_after: float = DEMOTE_AFTER):
+        self._demote_after = demote_after
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload([_WORKER_MODULE])
+        self._size = max(1, size)
+        self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._workers: set[_Worker] = set()
+        self._closed = False
+        for _ in range(self._size):
+            self._idle.put(None)  # spawned on first use
+
+    def run(self, operation: str, path: str, kwargs: dict, timeout: float):
+        """The worker's answer, or QueryTimeout/StoreBusy; never blocks past ~2x timeout."""
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise StoreBusy(
+                f"All {self._size} query workers stayed busy for {timeout:g} s; try again."
+            ) from None
+        try:
+            if worker is not None and not worker.process.is_alive():
+                self._retire(worker)  # died while idle (killed, OOM): replace it unseen
+                worker = None
+            if worker is None:
+                worker = self._spawn()
+            worker.conn.send((operation, path, kwargs))
+            demoted = False
+            answered = worker.conn.poll(min(timeout, self._demote_after))
+            if not answered and timeout > self._demote_after:
+                demoted = _demote(worker)
+                answered = worker.conn.poll(timeout - self._demote_after)
+            if not answered:
+                self._retire(worker)
+                worker = None
+                raise QueryTimeout(
+                    f"Query stopped: it ran longer than the {timeout:g} s time limit."
+                )
+            status, value = worker.conn.recv()
+            if demoted:  # niceness cannot be undone unprivileged: a fresh worker takes over
+                self._retire(worker)
+                worker = None
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            if worker is not None:
+                self._retire(worker)
+                worker = None
+            # Transient, like a busy pool: the next request gets a fresh worker.
+            raise StoreBusy(
+                f"Query worker died ({type(exc).__name__}); it has been replaced: try again."
+            ) from exc
+        finally:
+            self._idle.put(worker)  # None: the next borrower spawns a fresh worker
+        if status == "error":
+            raise value
+        return value
+
+    def _spawn(self) -> _Worker:
+        if self._closed:
+            raise StoreError("The store has been closed.")
+        worker = _Worker(self._ctx)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            self._workers.discard(worker)
+        worker.kill()
+
+    def pids(self) -> set[int]:
+        with self._lock:
+            return {w.pid for w in self._workers if w.process.is_alive()}
+
+    def close(self) -> None:
+        """Kill every worker; the pool refuses work afterwards."""
+        self._closed = True
+        with self._lock:
+            workers, self._workers = list(self._workers), set()
+        for worker in workers:
+            worker.kill()
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:
+            try:
+                self._idle.get_nowait()
+            except queue.Empty:
+                break

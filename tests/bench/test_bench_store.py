@@ -1,0 +1,24 @@
+"""bench/bench_store.py runs at a tiny size and reports every task against rdflib."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+sys.path.insert(0, str(BENCH))
+
+import bench_store  # noqa: E402
+
+
+def test_bench_store_runs_small_and_reports_ratios(tmp_path, capsys):
+    out = tmp_path / "figures.json"
+    report = bench_store.main(["--triples", "900", "--repeat", "1", "--json", str(out)])
+    tasks = [row["task"] for row in report["rows"]]
+    assert tasks == ["load N-Quads", *bench_store.QUERIES]
+    for row in report["rows"][1:]:
+        assert set(row["others"]) == {"oxigraph", "oxigraph via pool"}
+        assert all(pair["ratio"] > 0 for pair in row["others"].values())
+    printed = capsys.readouterr().out
+    assert "point lookup" in printed and "x)" in printed
+    assert out.read_text(encoding="utf-8").startswith("{")

@@ -1,0 +1,89 @@
+"""A runaway query costs one worker at the lowest CPU priority until its time limit, and the
+load test (bench/load.py, run here for a few seconds) sees no error besides its time-out."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from reliability_support import MINIMAL, build_into, live_server
+
+from diplograph import store as st
+from diplograph.store.pool import LOWEST_PRIORITY
+from diplograph.web import create_app
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
+import load  # noqa: E402
+
+RUNAWAY = load.RUNAWAY
+
+
+@pytest.fixture(scope="module")
+def instance(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("runaway") / "instance"
+    build_into(MINIMAL, instance)
+    return instance
+
+
+def niceness(pid: int) -> int:
+    return os.getpriority(os.PRIO_PROCESS, pid)
+
+
+def test_runaway_worker_drops_to_lowest_priority_then_is_killed(instance):
+    store = st.open_store(instance, workers=1, timeout=4)
+    try:
+        assert store.query("ASK { ?s ?p ?o }") is True
+        (pid,) = store.worker_pids()
+        assert niceness(pid) < LOWEST_PRIORITY
+        errors = []
+
+        def run():
+            try:
+                store.query(RUNAWAY)
+            except st.StoreError as exc:
+                errors.append(exc)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while niceness(pid) != LOWEST_PRIORITY and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert niceness(pid) == LOWEST_PRIORITY
+        thread.join(30)
+        assert isinstance(errors[0], st.QueryTimeout)
+        assert store.query("ASK { ?s ?p ?o }") is True
+        (fresh,) = store.worker_pids()
+        assert fresh != pid and niceness(fresh) < LOWEST_PRIORITY
+    finally:
+        store.close()
+
+
+def test_a_demoted_worker_that_finishes_is_replaced(instance):
+    store = st.open_store(instance, workers=1, timeout=10)
+    store._pool._demote_after = 0.0  # every query counts as slow
+    try:
+        assert store.query("ASK { ?s ?p ?o }") is True
+        assert store.query("ASK { ?s ?p ?o }") is True
+        assert all(niceness(pid) < LOWEST_PRIORITY for pid in store.worker_pids())
+    finally:
+        store.close()
+
+
+def test_short_load_run_has_no_errors_but_the_runaways_time_outs(instance):
+    app = create_app({"DIPLOGRAPH_HOME": str(instance), "WORKERS": 2, "QUERY_TIMEOUT": 2})
+    try:
+        with live_server(app, threads=8) as base:
+            report = load.run(base, clients=4, seconds=2, max_requests=3000)
+    finally:
+        app.extensions["diplograph.store"].close()
+    assert report["skipped"] == []
+    assert report["mix"]["catalogue"] > 10 and report["mix"]["entity"] > 5
+    for phase in ("baseline", "with_runaway"):
+        assert report[phase]["requests"] > 0
+        assert report[phase]["errors"] == 0, report[phase]["error_kinds"]
+    statuses = report["with_runaway"]["runaway_statuses"]
+    assert statuses and set(statuses) <= {"503", "429"}, statuses
