@@ -464,3 +464,8 @@ def _build_apart(ctx: click.Context) -> None:
     _, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise click.ClickException("the build failed: nothing to serve")
+
+
+from diplograph.cli.draft import draft  # noqa: E402  (issue 20: draft and promote)
+
+main.add_command(draft)
