@@ -9,6 +9,7 @@ from flask import Flask
 
 from diplograph import store as st
 from diplograph.store.builds import instance_dir
+from diplograph.web import drafts
 
 DEFAULTS = {
     "QUERY_TIMEOUT": st.DEFAULT_TIMEOUT,  # seconds before a query's worker is killed
@@ -56,6 +57,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sparql.bp)
     for bp in _page_blueprints():
         app.register_blueprint(bp)
+    if app.config.get("CURATION"):  # local curation only: draft review pages (issue 20)
+        app.register_blueprint(drafts.bp)
 
 
 def _page_blueprints() -> list:
