@@ -11,7 +11,7 @@ random entities. `--client wrk` uses wrk instead (C, one event-loop thread, a Lu
 rotating the same lookups as GETs or POSTs): far less client CPU on the shared cores.
 Both run on the server's machine, so the CPU seconds each side used are reported too.
 
-    .venv/bin/python bench/bench_lookups.py --instance PATH \\
+    .venv/bin/python -m bench.bench_lookups --instance PATH \\
         --variant "before=@HEAD~1 --threads 16" --variant "after=" --catalogue
 
 A variant is NAME=OPTIONS: `serve` options, KEY=VALUE settings for its environment (e.g.
@@ -42,20 +42,20 @@ from urllib.parse import quote, urlencode
 
 import requests
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-import http_bench  # noqa: E402
+from bench import http_bench, synth
+from bench.catalogue import catalogue_texts
+from diplograph.cli.build import build
+from diplograph.store import current_build
+
+ROOT = Path(__file__).resolve().parents[1]
 
 ACCEPT = "application/sparql-results+json"
 DEFAULT_VARIANTS = ["one-process=--processes 1 --threads 16", "default="]
-#: Runs `diplograph` from the package tree in argv[1] instead of the installed checkout.
+#: Runs `diplograph` from the package tree on PYTHONPATH instead of the installed checkout.
 RUNNER = """
 import sys
 if __name__ == "__main__":
-    root = sys.argv.pop(1)
     sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
-    sys.path.insert(0, root)
     from diplograph.cli.main import main
     sys.argv[0] = "diplograph"
     main()
@@ -90,11 +90,6 @@ class Variant:
 
 def instance_for(facts: int) -> Path:
     """A published build of `facts` synthetic facts, built once and then reused."""
-    import synth
-
-    from diplograph.cli.build import build
-    from diplograph.store import current_build
-
     work = Path(tempfile.gettempdir()) / f"diplograph-lookups-{facts}"
     instance = work / "instance"
     if current_build(instance) is not None:
@@ -182,7 +177,8 @@ def serve(instance: Path, variant: Variant, work: Path):
     )
     env.update(variant.env)
     if variant.ref:
-        command = [sys.executable, "-c", RUNNER, str(work / variant.name / "root")]
+        command = [sys.executable, "-c", RUNNER]
+        env["PYTHONPATH"] = str(work / variant.name / "root")
     else:
         command = [str(Path(sys.executable).with_name("diplograph"))]
     server = subprocess.Popen(
@@ -299,8 +295,6 @@ def main() -> None:
     if args.client == "python" and args.method != "POST":
         sys.exit("the Python client sends form POSTs only")
 
-    from diplograph.store import current_build
-
     variants = [Variant.parse(v) for v in args.variant or DEFAULT_VARIANTS]
     instance = (args.instance or instance_for(args.facts)).resolve()
     build_dir = current_build(instance)
@@ -309,8 +303,6 @@ def main() -> None:
     jobs = [[("query", http_bench.lookup(iri))] for iri in iris]
     catalogue = None
     if args.catalogue:
-        from run import catalogue_texts
-
         catalogue = [[("query", text)] for text in catalogue_texts().values()]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -7,7 +7,7 @@ and rendering. The baseline is the smallest round trip the app can make to its s
 The first request of each page is reported apart: it fills the per-build caches (name
 index, sources, timeline, entity views) that later requests reuse.
 
-    .venv/bin/python bench/bench_pages.py [--instance DIR] [--repeat 30] [--json FILE]
+    .venv/bin/python -m bench.bench_pages [--instance DIR] [--repeat 30] [--json FILE]
 
 Without --instance, the curated data is built (unvalidated) into a temporary instance.
 """
@@ -24,6 +24,7 @@ from pathlib import Path
 
 from diplograph.cli.build import build
 from diplograph.data import DATA_DIR
+from diplograph.web import create_app
 
 PAGES = [
     ("baseline: /sparql ASK", "/sparql?query=ASK%20%7B%7D"),
@@ -77,8 +78,6 @@ def main(argv=None) -> int:
         if home is None:
             home = Path(tmp) / "instance"
             build(DATA_DIR, home, validate=False)
-        from diplograph.web import create_app
-
         app = create_app({"DIPLOGRAPH_HOME": str(home)})
         client = app.test_client()
         results = []

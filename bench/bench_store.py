@@ -12,7 +12,7 @@ venues and dates, one named graph per "source") is written as N-Quads, then:
 Every figure is the median of --repeat runs made in this process; the ratio is
 rdflib's median over the other's, so "12.0" means twelve times faster than rdflib.
 
-    .venv/bin/python bench/bench_store.py [--triples 100000] [--repeat 5] [--json FILE]
+    .venv/bin/python -m bench.bench_store [--triples 100000] [--repeat 5] [--json FILE]
 """
 
 from __future__ import annotations

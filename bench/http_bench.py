@@ -9,7 +9,9 @@ registry of its own. Requests are form-encoded POSTs, the form both servers hand
 
 from __future__ import annotations
 
+import argparse
 import http.client
+import json
 import os
 import random
 import socket
@@ -22,6 +24,13 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import requests
+
+from bench.catalogue import catalogue_texts
+from bench.virtuoso import endpoints, virtuoso_env
+from diplograph.store import current_build
+from diplograph.store.checks import check_query
+from diplograph.store.publish_remote import drop_all, push
+from diplograph.store.remote import RemoteStore
 
 THREADS = 8
 ID_BASE = "https://w3id.org/diplograph/id/"
@@ -132,9 +141,6 @@ def run(
     processes: int | None = None,
     threads: int = SERVER_THREADS,
 ) -> dict:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from run import catalogue_texts
-
     texts = list(catalogue_texts().values())
     lookups = [lookup(i) for i in entity_ids(build_dir / "graph.nq")]
     port = _free_port()
@@ -173,14 +179,6 @@ def run(
 
 def virtuoso_baseline(build_dir: Path, texts, lookups, seconds: float) -> dict:
     """The same queries sent straight to Virtuoso, with the dataset named as our client does."""
-    root = Path(__file__).resolve().parents[1]
-    sys.path.insert(0, str(root / "tests"))
-    from virtuoso_support import endpoints, virtuoso_env
-
-    from diplograph.store.checks import check_query
-    from diplograph.store.publish_remote import drop_all, push
-    from diplograph.store.remote import RemoteStore
-
     ends = endpoints(virtuoso_env(), "bench")
     drop_all(ends)  # what an interrupted run left
     t = time.perf_counter()
@@ -214,11 +212,6 @@ def virtuoso_baseline(build_dir: Path, texts, lookups, seconds: float) -> dict:
 
 def main(argv=None) -> int:
     """Ours (--repeat times) then Virtuoso (once) on a published instance, as in the docs."""
-    import argparse
-    import json
-
-    from diplograph.store import current_build
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--instance", type=Path, required=True, help="a published instance")
     parser.add_argument("--seconds", type=float, default=10)
@@ -233,9 +226,6 @@ def main(argv=None) -> int:
     with open(build_dir / "graph.nq", "rb") as fh:
         report = {"quads": sum(1 for _ in fh), "ours": runs}
     if args.virtuoso:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from run import catalogue_texts
-
         lookups = [lookup(i) for i in entity_ids(build_dir / "graph.nq")]
         texts = list(catalogue_texts().values())
         report["virtuoso"] = virtuoso_baseline(build_dir, texts, lookups, args.seconds)

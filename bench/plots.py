@@ -1,6 +1,6 @@
 """Plots of a scale benchmark's results: build time by stage, and peak memory, against size.
 
-.venv/bin/python bench/plots.py bench/results/scale.json docs/img
+.venv/bin/python -m bench.plots bench/results/scale.json docs/img
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The tables of docs/benchmarks.md, from a scale benchmark's results (Markdown on stdout).
 
-.venv/bin/python bench/report.py bench/results/scale.json
+.venv/bin/python -m bench.report bench/results/scale.json
 """
 
 from __future__ import annotations

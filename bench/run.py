@@ -7,8 +7,8 @@ export's serialisation, then run the catalogue in-process and over HTTP. Baselin
 the same session: plain pyshacl for validation, rdflib's SPARQL engine for the queries,
 Virtuoso over HTTP for the same queries on the same data.
 
-    .venv/bin/python bench/run.py --sizes 1000 10000 100000 --out bench/results/scale.json
-    .venv/bin/python bench/plots.py bench/results/scale.json docs/img
+    .venv/bin/python -m bench.run --sizes 1000 10000 100000 --out bench/results/scale.json
+    .venv/bin/python -m bench.plots bench/results/scale.json docs/img
 
 Medians with min and max over --repeat runs; numbers from a shared machine are noisy,
 so compare the ratios, which are measured side by side.
@@ -26,11 +26,25 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from io import BytesIO
 from pathlib import Path
 
+import pyoxigraph as ox
+import rdflib
+
+from bench import http_bench, synth
+from bench.catalogue import catalogue_texts
+from diplograph.cli import build as b
+from diplograph.cli.build import load_graphs
+from diplograph.exports.export import load_part, serialise
+from diplograph.queries import catalogue as cat
+from diplograph.shapes.validation import dataset_store, validate_dataset, validate_store
+from diplograph.store import current_build
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+ROOT = HERE.parent
 
 
 def stats(samples: list[float]) -> dict:
@@ -49,8 +63,6 @@ class TreeMemory:
     descendants (the exports process, HermiT's JVM), sampled ten times a second from /proc."""
 
     def __init__(self, root: int | None = None):
-        import threading
-
         self.root = root or os.getpid()
         self.peak_mb = 0.0
         self._stop = threading.Event()
@@ -96,8 +108,6 @@ def build_stages(data_dir: Path, instance: Path) -> dict:
     Exports run in a forked process from "Loading" on; "exports (rest)" is only the wait
     for them after validation.
     """
-    from diplograph.cli import build as b
-
     names = {
         "Reading": "read+emit",
         "Writing sorted": "nquads",
@@ -117,10 +127,6 @@ def build_stages(data_dir: Path, instance: Path) -> dict:
 
 
 def serialisation(build_dir: Path, repeat: int) -> dict:
-    from io import BytesIO
-
-    from diplograph.exports.export import load_part, serialise
-
     lines, options = load_part(build_dir, "diplograph")
     out = {}
     for fmt in ("nq", "nt", "trig", "ttl", "jsonld", "rdf"):
@@ -143,10 +149,6 @@ def validation_vs_pyshacl(data_dir: Path, budget: float, repeat: int = 3) -> dic
     the build's on-disk store does. Plain pyshacl runs once on the rdflib dataset (its
     union copy included), with the same violation queries and locator on the store.
     """
-    import pyoxigraph as ox
-
-    from diplograph.cli.build import load_graphs
-    from diplograph.shapes.validation import dataset_store, validate_dataset, validate_store
 
     def timed(call):
         t = time.perf_counter()
@@ -216,18 +218,8 @@ class deadline:
         return False
 
 
-def catalogue_texts() -> dict[str, str]:
-    from diplograph.queries import catalogue as cat
-
-    return {n: cat.bind(q, q.example_params()) for n, q in cat.load_catalogue().items()}
-
-
 def queries_in_process(nq: Path, repeat: int, budget: float) -> dict:
     """Each catalogue query on the merged Oxigraph store, and on rdflib's engine."""
-    import rdflib
-
-    from diplograph.queries import catalogue as cat
-
     texts = catalogue_texts()
     store = cat.merged_store(nq.read_bytes())
     ox_times = {}
@@ -265,10 +257,6 @@ def queries_in_process(nq: Path, repeat: int, budget: float) -> dict:
 
 
 def run_one(facts: int, seed: int, repeat: int, args) -> dict:
-    import synth
-
-    from diplograph.store import current_build
-
     work = Path(tempfile.mkdtemp(prefix=f"bench-{facts}-"))
     data = work / "data"
     t = time.perf_counter()
@@ -282,8 +270,9 @@ def run_one(facts: int, seed: int, repeat: int, args) -> dict:
         if run:
             shutil.rmtree(work / "instance")
         child = subprocess.Popen(
-            [sys.executable, __file__, "--build-once", str(data), str(work / "instance")],
+            [sys.executable, "-m", "bench.run", "--build-once", str(data), str(work / "instance")],
             stdout=subprocess.PIPE,
+            cwd=ROOT,
             text=True,
         )
         with TreeMemory(child.pid) as tree:
@@ -312,8 +301,6 @@ def run_one(facts: int, seed: int, repeat: int, args) -> dict:
     log(f"{facts} facts: queries in-process")
     out["queries"] = queries_in_process(build_dir / "graph.nq", repeat, args.rdflib_budget)
     log(f"{facts} facts: over HTTP")
-    import http_bench
-
     try:
         out["http"] = http_bench.run(work / "instance", build_dir, args.http_seconds, args.virtuoso)
     except Exception as exc:  # keep the other figures of this size
@@ -348,13 +335,14 @@ def main(argv=None) -> None:
     if args.one is not None:
         print(json.dumps(run_one(args.one, args.seed, args.repeat, args)))
         return
-    results = {"command": " ".join(["bench/run.py", *sys.argv[1:]]), "cpus": os.cpu_count()}
+    results = {"command": " ".join(["python -m bench.run", *sys.argv[1:]]), "cpus": os.cpu_count()}
     results["sizes"] = []
     for facts in args.sizes:
         argv_one = [a for a in (argv or sys.argv[1:])]
         child = subprocess.run(
-            [sys.executable, __file__, *argv_one, "--one", str(facts)],
+            [sys.executable, "-m", "bench.run", *argv_one, "--one", str(facts)],
             capture_output=True,
+            cwd=ROOT,
             text=True,
         )
         sys.stderr.write(child.stderr[-4000:])

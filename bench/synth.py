@@ -7,7 +7,7 @@ entities that pass the same shapes. A seeded share of each copy's lists of entit
 participants, topics...) gains one entity of another copy, so the graph is one connected
 web rather than islands.
 
-    .venv/bin/python bench/synth.py OUT_DIR --facts 100000 --seed 1
+    .venv/bin/python -m bench.synth OUT_DIR --facts 100000 --seed 1
 
 Size: the real corpus holds about 12,100 data triples; one "fact" is counted as ten data
 triples, so 1k facts is one copy (12k triples) and 100k facts about 83 copies (~1M).

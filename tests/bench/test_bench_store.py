@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-sys.path.insert(0, str(BENCH))
-
-import bench_store  # noqa: E402
+from bench import bench_store
 
 
 def test_bench_store_runs_small_and_reports_ratios(tmp_path, capsys):

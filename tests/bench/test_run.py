@@ -8,18 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-sys.path.insert(0, str(BENCH))
-
-import http_bench  # noqa: E402
-import plots  # noqa: E402
-import run  # noqa: E402
-import synth  # noqa: E402
+from bench import http_bench, plots, run, synth
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -97,8 +92,6 @@ def test_http_bench_command_serves_a_build_and_reports_both_loads(tmp_path, caps
 
 
 def test_tree_memory_counts_what_child_processes_hold():
-    import subprocess
-
     hold = "x = bytearray(300 * 2**20); import time; time.sleep(1)"
     with run.TreeMemory() as tree:
         subprocess.run([sys.executable, "-c", hold], check=True)

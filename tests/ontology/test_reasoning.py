@@ -7,21 +7,18 @@ an inverse has to be found by the reasoner, not read off a materialised triple.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from bench import synth
 from diplograph.cli.build import load_graphs, nquads
 from diplograph.data import DATA_DIR
 from diplograph.ontology import DG, ID, ONTOLOGY_IRI
 from diplograph.ontology.reasoning import check_consistency, check_consistency_store
 from diplograph.ontology.terms import to_ox
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
 TEST_GRAPH = URIRef("https://w3id.org/diplograph/graph/test-reasoning")
 CURATED_IN = ox.NamedNode(str(DG.curatedIn))
 PERSON, CITY = ID["xi-jinping"], ID["washington-dc"]
@@ -124,9 +121,6 @@ def test_every_member_of_a_clashing_signature_is_named(real_nq):
 
 
 def test_the_summary_does_not_grow_with_copies_of_the_data(tmp_path):
-    sys.path.insert(0, str(BENCH))
-    import synth
-
     reports = []
     for copies in (1, 4):
         synth.generate(tmp_path / str(copies), copies * synth.FACTS_PER_COPY, seed=1)

@@ -1,44 +1,29 @@
 """The private Virtuoso of `.ci/virtuoso` as a test backend: start it, push a dataset to it.
 
-Each caller pushes into its own registry (`urn:diplograph:versions:test-<name>`), so test
-modules sharing the one server never switch each other's serving version.
+Starting the server and naming a registry of one's own are bench/virtuoso.py's (the
+benches use the same server), imported from there.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from diplograph.store.http import Endpoints
+from bench.virtuoso import endpoints, virtuoso_env
 from diplograph.store.publish_remote import push
 from diplograph.store.remote import RemoteStore
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def virtuoso_env() -> dict[str, str]:
-    """Start the private server if needed; its URLs and the generated DBA password."""
-
-    def run(*args):
-        return subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=300)
-
-    started = run("bash", ".ci/virtuoso", "start")
-    assert started.returncode == 0, started.stderr
-    env = dict(line.split("=", 1) for line in run("bash", ".ci/virtuoso", "env").stdout.split())
-    env["VIRTUOSO_PASSWORD"] = Path(env["VIRTUOSO_PASSWORD_FILE"]).read_text().strip()
-    return env
-
-
-def endpoints(env: dict[str, str], name: str) -> Endpoints:
-    return Endpoints.for_url(
-        env["VIRTUOSO_SPARQL_URL"],
-        env["VIRTUOSO_USER"],
-        env["VIRTUOSO_PASSWORD"],
-        registry=f"urn:diplograph:versions:test-{name}",
-    )
+# virtuoso_env and endpoints are the tests' too.
+__all__ = [
+    "crowd",
+    "endpoints",
+    "in_written_order",
+    "pushed_store",
+    "virtuoso_env",
+    "write_build",
+]
 
 
 def write_build(folder: Path, body: bytes, build_id: str = "test") -> Path:

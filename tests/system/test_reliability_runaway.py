@@ -4,20 +4,16 @@ load test (bench/load.py, run here for a few seconds) sees no error besides its 
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from reliability_support import MINIMAL, build_into, live_server
 
+from bench import load
 from diplograph import store as st
 from diplograph.store.pool import LOWEST_PRIORITY
 from diplograph.web import create_app
-
-sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
-import load  # noqa: E402
 
 RUNAWAY = load.RUNAWAY
 
