@@ -37,6 +37,8 @@ from diplograph.store.base import (
 from diplograph.store.builds import current_build, publish
 from diplograph.store.checks import DEFAULT_MAX_QUERY_BYTES, check_query
 from diplograph.store.embedded import EmbeddedStore, load_nquads
+from diplograph.store.pool import DEFAULT_MEMORY_LIMIT
+from diplograph.store.remote import RemoteStore
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
@@ -55,12 +57,18 @@ def open_store(
     max_rows: int | None = DEFAULT_MAX_ROWS,
     max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES,
     store_url: str | None = None,
+    build: Path | str | None = None,
+    worker_memory: int | None = DEFAULT_MEMORY_LIMIT,
 ) -> Store:
     """The store serving the published build of instance_dir (or the version last pushed
-    to the SPARQL store at store_url), with the public limits."""
-    if store_url:
-        from diplograph.store.remote import RemoteStore
+    to the SPARQL store at store_url), with the public limits.
 
+    `build` pins the embedded store to one build directory instead of `current` (the
+    command line's `--build`); a remote store serves its registry's version only.
+    """
+    if store_url:
+        if build is not None:
+            raise ValueError("a remote store serves the version last pushed to it, not a build")
         return RemoteStore(
             store_url, timeout=timeout, max_rows=max_rows, max_query_bytes=max_query_bytes
         )
@@ -70,6 +78,8 @@ def open_store(
         timeout=timeout,
         max_rows=max_rows,
         max_query_bytes=max_query_bytes,
+        build=build,
+        worker_memory=worker_memory,
     )
 
 
@@ -93,6 +103,7 @@ __all__ = [
     "QuerySyntaxError",
     "QueryTimeout",
     "QueryTooLarge",
+    "RemoteStore",
     "ServiceRefused",
     "Store",
     "StoreBusy",

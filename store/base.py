@@ -1,16 +1,18 @@
 """What every store backend promises: the interface, the result type and the errors.
 
-Views and the CLI program against `Store`; the embedded Oxigraph backend and a later
-remote (SPARQL-over-HTTP) backend both implement it. Nothing here knows about HTTP:
+Views and the CLI program against `Store`; the embedded Oxigraph backend and the
+remote (SPARQL-over-HTTP) backend both derive from it. Nothing here knows about HTTP:
 the web layer maps these errors to status codes.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+
+import pyoxigraph as ox
 
 #: Serializer keys a backend understands, by the kind of answer they fit. The web
 #: layer's negotiation table maps media types and file suffixes onto these keys.
@@ -95,13 +97,34 @@ class StoreBusy(StoreError):
     """Every worker stayed busy for the whole time limit."""
 
 
-@runtime_checkable
-class Store(Protocol):
-    """The one interface to the graph store."""
+@dataclass(frozen=True)
+class PublicQuery:
+    """A checked public query with its answer format, row cap and dataset settled."""
 
+    info: QueryInfo
+    format: str
+    max_rows: int | None
+    default_graph_uris: Sequence[str] | None = None
+    named_graph_uris: Sequence[str] | None = None
+    timeout: float | None = None
+    base_iri: str | None = None
+
+
+class Store(ABC):
+    """The one interface to the graph store.
+
+    The part of a public query that does not depend on the backend (the pre-flight check,
+    the answer format, the row cap) and DESCRIBE are written here once; each backend
+    answers the settled query (`_answer`) its own way.
+    """
+
+    max_rows: int | None
+
+    @abstractmethod
     def check(self, sparql: str) -> QueryInfo:
         """Refuse what must not run (update, SERVICE, oversize); report the query form."""
 
+    @abstractmethod
     def query(self, sparql: str, *, timeout: float | None = None, build: Path | None = None):
         """A trusted query (pages, catalogue): pyoxigraph solutions, a bool or triples.
 
@@ -122,18 +145,38 @@ class Store(Protocol):
         base_iri: str | None = None,
     ) -> QueryResult:
         """A public query, serialized and capped; protocol-given graphs replace the merge."""
+        info = sparql if isinstance(sparql, QueryInfo) else self.check(sparql)
+        fmt = result_format or formats_for(info.form)[0]
+        if fmt not in formats_for(info.form):
+            raise QueryRejected(f"A {info.form} query cannot be answered as {fmt!r}.")
+        cap = self.max_rows if max_rows is None else max_rows
+        return self._answer(
+            PublicQuery(info, fmt, cap, default_graph_uris, named_graph_uris, timeout, base_iri)
+        )
 
-    def triple_count(self) -> int:
-        """Quads in the published dataset."""
-
-    def named_graphs(self) -> list[str]:
-        """IRIs of the named graphs in the published dataset, sorted."""
+    @abstractmethod
+    def _answer(self, request: PublicQuery) -> QueryResult:
+        """Run a checked public query; serialize and cap its answer as `request` says."""
 
     def describe(self, iri: str, result_format: str = "turtle") -> QueryResult:
         """The resource's description (SPARQL DESCRIBE over the union graph)."""
+        if result_format not in GRAPH_FORMATS:
+            raise QueryRejected(f"Cannot describe as {result_format!r}.")
+        node = ox.NamedNode(iri)  # validates: never paste an unchecked IRI into query text
+        return self.execute(QueryInfo(f"DESCRIBE {node}", DESCRIBE), result_format=result_format)
 
+    @abstractmethod
+    def triple_count(self) -> int:
+        """Quads in the published dataset."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]:
+        """IRIs of the named graphs in the published dataset, sorted."""
+
+    @abstractmethod
     def serialize(self, result_format: str, graph: str | None = None) -> bytes:
         """Export one named graph, or the whole dataset (nquads/trig) or union (triples)."""
 
+    @abstractmethod
     def close(self) -> None:
         """Release workers and files."""

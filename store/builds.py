@@ -34,9 +34,20 @@ def publish(instance_dir: Path | str, build_dir: Path | str) -> Path:
 
 
 def current_build(instance_dir: Path | str) -> Path | None:
-    """The published build directory, or None before the first successful build."""
+    """The published build directory (resolved), or None before the first successful build.
+
+    The one place that reads `current`: the CLI, the store and the web app all ask here.
+    """
     link = Path(instance_dir) / CURRENT
-    if not link.exists():
-        return None
-    target = link.resolve()
-    return target if (target / "store").is_dir() else None
+    return link.resolve() if link.is_dir() else None
+
+
+def current_key(instance_dir: Path | str) -> str | None:
+    """What `current` names, for callers that check on every request whether another
+    build was published: the link's target as written (one system call), or the resolved
+    build when `current` is not a link; None before the first build."""
+    try:
+        return os.readlink(os.path.join(instance_dir, CURRENT))
+    except OSError:
+        build = current_build(instance_dir)
+        return None if build is None else os.fspath(build)

@@ -9,28 +9,27 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from diplograph.store.base import (
     CONSTRUCT,
-    DESCRIBE,
-    GRAPH_FORMATS,
     RESULT_FORMATS,
     SELECT,
     NoBuild,
+    PublicQuery,
     QueryInfo,
     QueryRejected,
     QueryResult,
     QuerySyntaxError,
-    formats_for,
+    Store,
 )
 from diplograph.store.bounded import check_bounded
-from diplograph.store.builds import CURRENT, current_build
+from diplograph.store.builds import current_build, current_key
 from diplograph.store.checks import DEFAULT_MAX_QUERY_BYTES, check_query
-from diplograph.store.pool import WorkerPool
+from diplograph.store.merge import merged, with_merge
+from diplograph.store.pool import DEFAULT_MEMORY_LIMIT, WorkerPool
 
 #: Quads per bulk-load call: Oxigraph's bulk loader holds a whole call's input in memory
 #: (about 1 kB a quad), so a million quads in one call cost a gigabyte; in calls of this size
@@ -43,11 +42,9 @@ def load_nquads(
 ) -> int:
     """Bulk-load an N-Quads file into a new on-disk store; returns the number of quads read.
 
-    Each quad is also written to the default graph, which queries use as the merge:
-    Oxigraph 0.5's union default graph repeats a triple once per graph holding it,
-    where SPARQL's merge is a set. When the caller has the file's `lines` (the build's
-    sorted writer, which puts a named graph on every line), both come from them in one
-    pass: in sorted lines a triple held by several graphs is on adjacent lines.
+    Each quad is also written to the default graph, which queries use as the merge (see
+    merge.py). When the caller has the file's `lines` (the build's writer, which puts a
+    named graph on every line), both come from them, without parsing the file again.
     """
     store_dir = Path(store_dir)
     if store_dir.exists() and any(store_dir.iterdir()):
@@ -63,15 +60,13 @@ def load_nquads(
         else:
             read = 0
 
-            def with_merge():
+            def counted():
                 nonlocal read
                 for quad in ox.parse(path=str(nq_path), format=ox.RdfFormat.N_QUADS):
                     read += 1
                     yield quad
-                    if not isinstance(quad.graph_name, ox.DefaultGraph):
-                        yield ox.Quad(quad.subject, quad.predicate, quad.object)
 
-            store.bulk_extend(with_merge())
+            store.bulk_extend(with_merge(counted()))
         store.flush()
         store.optimize()
         return read
@@ -80,19 +75,14 @@ def load_nquads(
 
 
 def _load_with_merge(store, lines: list[str]) -> None:
-    """Load sorted quad lines, and each distinct triple once more into the default graph."""
-    merged, previous = [], None
-    for line in lines:
-        triple = line[: line.rindex(" ", 0, len(line) - 3)]
-        if triple != previous:  # sorted: a triple's other graphs are on adjacent lines
-            merged.append(f"{triple} .\n")
-            previous = triple
-    body = "".join(lines) + "".join(merged)
+    """Load quad lines, and each distinct triple once more into the default graph."""
+    triples = merged(line[: line.rindex(" ", 0, len(line) - 3)] for line in lines)
+    body = "".join(lines) + "".join(f"{triple} .\n" for triple in triples)
     store.bulk_load(body.encode("utf-8"), ox.RdfFormat.N_QUADS)
 
 
-class EmbeddedStore:
-    """`Store` over the published build of an instance directory."""
+class EmbeddedStore(Store):
+    """`Store` over the published build of an instance directory (or one pinned build)."""
 
     def __init__(
         self,
@@ -102,22 +92,29 @@ class EmbeddedStore:
         timeout: float = 10.0,
         max_rows: int | None = 10_000,
         max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES,
+        build: Path | str | None = None,
+        worker_memory: int | None = DEFAULT_MEMORY_LIMIT,
     ):
         self.instance_dir = Path(instance_dir)
         self.timeout = timeout
         self.max_rows = max_rows
         self.max_query_bytes = max_query_bytes
-        self._pool = WorkerPool(workers)
+        self._pinned = None if build is None else Path(build)  # a build other than `current`
+        self._pool = WorkerPool(workers, memory_limit=worker_memory)
         self._local: tuple[str, ox.Store] | None = None  # (build, read-only handle)
         self._local_lock = threading.Lock()
-        self._link = os.fspath(self.instance_dir / CURRENT)
 
     def _store_path(self) -> str:
         # Resolved per call, so workers follow `current` as soon as a build is published.
-        build = current_build(self.instance_dir)
-        if build is None:
-            raise NoBuild(f"No published build under {self.instance_dir}: run `diplograph build`.")
+        build = self._pinned or current_build(self.instance_dir)
+        if build is None or not (build / "store").is_dir():
+            raise self._no_build()
         return os.fspath(build / "store")
+
+    def _no_build(self) -> NoBuild:
+        if self._pinned is not None:
+            return NoBuild(f"No store in {self._pinned}: not a build `diplograph build` made.")
+        return NoBuild(f"No published build under {self.instance_dir}: run `diplograph build`.")
 
     def _call(self, operation: str, timeout: float | None = None, build=None, **kwargs):
         limit = self.timeout if timeout is None else timeout
@@ -140,36 +137,22 @@ class EmbeddedStore:
             return [q.triple for q in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)]
         return payload
 
-    def execute(
-        self,
-        sparql: str | QueryInfo,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        result_format: str | None = None,
-        timeout: float | None = None,
-        max_rows: int | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        info = sparql if isinstance(sparql, QueryInfo) else self.check(sparql)
-        fmt = result_format or formats_for(info.form)[0]
-        if fmt not in formats_for(info.form):
-            raise QueryRejected(f"A {SELECT} query cannot be answered as {fmt!r}.")
-        cap = self.max_rows if max_rows is None else max_rows
+    def _answer(self, request: PublicQuery) -> QueryResult:
+        info, defaults, named = request.info, request.default_graph_uris, request.named_graph_uris
         body, fmt, form, rows, truncated = self._call(
             "query",
-            timeout,
+            request.timeout,
             text=info.text,
-            fmt=fmt,
-            default_graphs=list(default_graph_uris) if default_graph_uris else None,
-            named_graphs=list(named_graph_uris) if named_graph_uris else None,
+            fmt=request.format,
+            default_graphs=list(defaults) if defaults else None,
+            named_graphs=list(named) if named else None,
             from_graphs=list(info.from_graphs + info.from_named_graphs),
-            max_rows=cap,
+            max_rows=request.max_rows,
             prefixes=info.prefixes,
-            base_iri=base_iri,
+            base_iri=request.base_iri,
         )
         form = info.form if form == CONSTRUCT else form  # the worker cannot tell DESCRIBE
-        return QueryResult(body, fmt, form, rows, truncated, cap)
+        return QueryResult(body, fmt, form, rows, truncated, request.max_rows)
 
     def execute_bounded(
         self,
@@ -207,11 +190,7 @@ class EmbeddedStore:
 
     def _local_store(self) -> ox.Store:
         """The read-only handle on the published build, reopened when `current` moves."""
-        try:
-            key = os.readlink(self._link)  # one system call per lookup
-        except OSError:
-            build = current_build(self.instance_dir)  # not a link: resolve it the long way
-            key = os.fspath(build) if build is not None else None
+        key = os.fspath(self._pinned) if self._pinned else current_key(self.instance_dir)
         local = self._local
         if local is not None and local[0] == key:
             return local[1]
@@ -219,9 +198,7 @@ class EmbeddedStore:
             if self._local is None or self._local[0] != key:
                 store_dir = os.path.join(self.instance_dir, key or "", "store")
                 if key is None or not os.path.isdir(store_dir):
-                    raise NoBuild(
-                        f"No published build under {self.instance_dir}: run `diplograph build`."
-                    )
+                    raise self._no_build()
                 # Requests still reading the old handle keep it alive until they finish.
                 self._local = (key, ox.Store.read_only(store_dir))
             return self._local[1]
@@ -231,13 +208,6 @@ class EmbeddedStore:
 
     def named_graphs(self) -> list[str]:
         return self._call("graphs")
-
-    def describe(self, iri: str, result_format: str = "turtle") -> QueryResult:
-        if result_format not in GRAPH_FORMATS:
-            raise QueryRejected(f"Cannot describe as {result_format!r}.")
-        node = ox.NamedNode(iri)  # validates: never paste an unchecked IRI into query text
-        info = QueryInfo(f"DESCRIBE {node}", DESCRIBE)
-        return self.execute(info, result_format=result_format)
 
     def serialize(self, result_format: str, graph: str | None = None) -> bytes:
         return self._call("dump", timeout=max(self.timeout, 300.0), fmt=result_format, graph=graph)

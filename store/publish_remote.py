@@ -23,8 +23,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from diplograph.queries import QUERIES_DIR
+from diplograph.queries.catalogue import VIOLATION_SUFFIX, execute, load_query
 from diplograph.store.base import StoreError
 from diplograph.store.http import Endpoints, SparqlHttp
+from diplograph.store.merge import merged
 from diplograph.store.remote import RemoteStore
 from diplograph.store.versions import (
     LIST_QUERY,
@@ -99,17 +102,17 @@ def push(
 
 
 def _split(nq_path: Path) -> tuple[dict[str, list[str]], list[str]]:
-    """Lines by graph (as the data names it), and the merge: each triple once."""
+    """Lines by graph (as the data names it), and their merge (see merge.py)."""
     by_graph: dict[str, list[str]] = {}
-    merge: dict[str, None] = {}
+    triples: list[str] = []
     with open(nq_path, encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
                 continue
             triple, graph, _dot = line.rstrip("\n").rsplit(" ", 2)
             by_graph.setdefault(graph[1:-1], []).append(triple)
-            merge[triple] = None
-    return by_graph, list(merge)
+            triples.append(triple)
+    return by_graph, merged(triples)
 
 
 def _load(http: SparqlHttp, version: Version, stored: str, triples: list[str], chunk: int) -> None:
@@ -148,9 +151,6 @@ def check_version(http: SparqlHttp, version: Version, counts: dict[str, int], me
 
 def check_violations(endpoints: Endpoints, version: Version) -> None:
     """The data-quality rules (`*-violation.rq`) find nothing in the staged version."""
-    from diplograph.queries import QUERIES_DIR
-    from diplograph.queries.catalogue import VIOLATION_SUFFIX, execute, load_query
-
     staged = RemoteStore(endpoints, version=version, timeout=120.0, max_rows=None)
     for path in sorted(QUERIES_DIR.glob(f"*{VIOLATION_SUFFIX}.rq")):
         result = execute(staged, load_query(path).sparql)

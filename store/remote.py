@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import replace
 
 import pyoxigraph as ox
@@ -22,15 +21,15 @@ from diplograph.store.base import (
     ASK,
     CONSTRUCT,
     DESCRIBE,
-    GRAPH_FORMATS,
     SELECT,
     NoBuild,
+    PublicQuery,
     QueryInfo,
     QueryRejected,
     QueryResult,
+    Store,
     StoreError,
     UnknownGraph,
-    formats_for,
 )
 from diplograph.store.checks import DEFAULT_MAX_QUERY_BYTES, check_query
 from diplograph.store.http import JSON_RESULTS, NTRIPLES, Endpoints, SparqlHttp
@@ -46,7 +45,7 @@ class ResultTruncated(StoreError):
     """The remote store cut an answer at its row limit (Virtuoso: 200 with X-SPARQL-MaxRows)."""
 
 
-class RemoteStore:
+class RemoteStore(Store):
     """`Store` over a SPARQL 1.1 endpoint holding versions pushed by `publish_remote.push`."""
 
     def __init__(
@@ -109,25 +108,13 @@ class RemoteStore:
             return _solutions(parsed, version)
         return [version.unversion(t) for t in parsed]
 
-    def execute(
-        self,
-        sparql: str | QueryInfo,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        result_format: str | None = None,
-        timeout: float | None = None,
-        max_rows: int | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        info = sparql if isinstance(sparql, QueryInfo) else self.check(sparql)
-        if base_iri:  # the protocol's base: a BASE in the query's own prologue still wins
-            info = replace(info, text=f"BASE {ox.NamedNode(base_iri)}\n{info.text}")
-        fmt = result_format or formats_for(info.form)[0]
-        if fmt not in formats_for(info.form):
-            raise QueryRejected(f"A {info.form} query cannot be answered as {fmt!r}.")
-        cap = self.max_rows if max_rows is None else max_rows
-        version, answer = self._run(info, default_graph_uris, named_graph_uris, timeout)
+    def _answer(self, request: PublicQuery) -> QueryResult:
+        info, fmt, cap = request.info, request.format, request.max_rows
+        if request.base_iri:  # the protocol's base: a BASE in the query's prologue still wins
+            info = replace(info, text=f"BASE {ox.NamedNode(request.base_iri)}\n{info.text}")
+        version, answer = self._run(
+            info, request.default_graph_uris, request.named_graph_uris, request.timeout
+        )
         server_cut = answer.truncated_at
         if server_cut is not None:  # announce it as the row cap that applied
             cap = server_cut if cap is None else min(cap, server_cut)
@@ -151,12 +138,6 @@ class RemoteStore:
 
     def named_graphs(self) -> list[str]:
         return sorted(self.version().graphs)
-
-    def describe(self, iri: str, result_format: str = "turtle") -> QueryResult:
-        if result_format not in GRAPH_FORMATS:
-            raise QueryRejected(f"Cannot describe as {result_format!r}.")
-        node = ox.NamedNode(iri)  # validates: never paste an unchecked IRI into query text
-        return self.execute(QueryInfo(f"DESCRIBE {node}", DESCRIBE), result_format=result_format)
 
     def serialize(self, result_format: str, graph: str | None = None) -> bytes:
         """A graph, the dataset or the merge, read with the Graph Store Protocol (no row cap)."""
