@@ -131,6 +131,8 @@ class Gazetteer:
     @staticmethod
     def _cased(surface: str, written: str) -> bool:
         """A proper name must be capitalised as the graph writes it (not 'us' for 'US')."""
+        if written.startswith("The ") and surface.startswith("the "):
+            surface, written = surface[4:], written[4:]  # "the White House"
         if any(c.isupper() for c in written):
             return (
                 all(

@@ -87,7 +87,7 @@ def quantities(text: str, start: int, end: int, mentions: list[Mention], known) 
             _BOUND.get((m["bound"] or "").lower(), "about" if m["bound"] else None),
             "USD" if m["cur"] or unit_word == "dollars" else None,
         )
-        topics = [t for t in mentions if q.end <= t.start <= q.end + 25]
+        topics = [t for t in mentions if q.start <= t.start <= q.end + 25]
         q.resource = next((t for t in topics if known.kind(t.entity) == "topics"), None)
         out.append(q)
     return out
@@ -97,22 +97,23 @@ def find_measures(text, sents, mentions, dates, known: Known) -> list[DraftMeasu
     out = []
     for sent in sents:
         qs = quantities(text, sent.start, sent.end, mentions, known)
-        if not qs:
-            continue
-        if _MEASURE.search(sent.text) and any(q.unit == "percent" for q in qs):
+        rates = [q for q in qs if q.unit == "percent"]
+        amounts = [q for q in qs if q.unit != "percent"]
+        if rates and _MEASURE.search(sent.text):
             kind = "Tariff" if re.search(r"tariff|levies|dut", sent.text, re.I) else "Measure"
-        elif _COMMIT.search(sent.text):
-            kind = (
-                "PurchaseCommitment"
-                if any(q.unit in ("tonne", "item") for q in qs)
-                else ("InvestmentPledge" if any(q.currency for q in qs) else "PolicyCommitment")
-            )
-        else:
-            continue
-        ev = DraftMeasure(kind, sent.start, sent.end, qs)
-        for d in dates:
-            if sent.start <= d.start < sent.end and _DEADLINE.search(text[sent.start : d.start]):
-                ev.deadline = d
-        ev.confidence = 0.6 if ev.deadline or kind == "Tariff" else 0.4
-        out.append(ev)
+            out.append(_measure(text, sent, kind, rates, dates, 0.6))
+        if amounts and _COMMIT.search(sent.text):
+            goods = any(q.unit in ("tonne", "item") for q in amounts)
+            money = any(q.currency for q in amounts)
+            kind = "PurchaseCommitment" if goods else "InvestmentPledge" if money else "Commitment"
+            out.append(_measure(text, sent, kind, amounts, dates, 0.5))
     return out
+
+
+def _measure(text, sent, kind, qs, dates, confidence) -> DraftMeasure:
+    ms = DraftMeasure(kind, sent.start, sent.end, qs, confidence=confidence)
+    for d in dates:
+        if sent.start <= d.start < sent.end and _DEADLINE.search(text[sent.start : d.start]):
+            ms.deadline = d
+            break
+    return ms

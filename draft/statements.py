@@ -130,7 +130,7 @@ class Speech:
         according = _ACCORDING.search(f)
         if according:
             after = [m for m in mentions if m.start >= sent.start + according.end()]
-            if after:
+            if after and not (self._is_outlet(after[0]) and _SPEECH.search(f)):
                 st = Statement("Paraphrase", sent.start, sent.end, sent.start, sent.end)
                 st.speaker = after[0]
                 st.reported_by = [m for m in mentions if self._is_outlet(m)]
@@ -141,6 +141,7 @@ class Speech:
             return None
         pos = sent.start + verb.start()
         subjects = [m for m in mentions if m.end <= pos and pos - m.end < 60]
+        subjects = [m for m in subjects if not self._is_outlet(m)] or subjects
         subjects = [m for m in subjects if self._speaker_like(m)] or subjects
         if not subjects:
             if _PRONOUN.search(f[: verb.start()]):
