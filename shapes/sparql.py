@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
 
 from diplograph.ontology.terms import to_rdflib
-from diplograph.shapes.compiled import Result, UnsupportedShape
+from diplograph.shapes.results import Result, UnsupportedShape
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 _THIS = re.compile(r"\$this\b")
 _SUBST = re.compile(r"\{[?$](\w+)\}")
 _OWN_PROLOGUE = re.compile(r"\s*(PREFIX|BASE)\b", re.I)
@@ -65,7 +65,7 @@ def evaluate(shapes: Graph, store, targets: Callable[[object], str | None]) -> l
     """Results of every SPARQL constraint over the store's default graph (the merge).
 
     `targets(shape)` is a group pattern binding ?this to the shape's focus nodes
-    (compiled.Compiler.targets): rows whose ?this is not one are dropped inside
+    (targets.Targets.targets): rows whose ?this is not one are dropped inside
     the query. Rows are distinct, as pyshacl keeps one result per distinct row.
     """
     results = []

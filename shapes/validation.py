@@ -17,15 +17,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Dataset, Graph, Namespace, URIRef
-from rdflib.namespace import NamespaceManager
+from rdflib.collection import Collection
+from rdflib.namespace import SH, NamespaceManager
 
 from diplograph.loaders.quads import Quads
+from diplograph.loaders.vocab import load_vocabulary
 from diplograph.ontology import DG, ONTOLOGY_IRI
 from diplograph.ontology.terms import to_ox, to_rdflib
 from diplograph.queries import QUERIES_DIR
+from diplograph.queries.catalogue import split_header
 from diplograph.shapes import SHAPES_DIR, compiled, sparql
+from diplograph.shapes.results import Result
+from diplograph.shapes.support import evidence_support
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 DGSH = Namespace("https://w3id.org/diplograph/shapes#")
 SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _ONTOLOGY = ox.NamedNode(ONTOLOGY_IRI)
@@ -50,8 +54,6 @@ def _parents() -> dict:
 
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
-    from diplograph.loaders.vocab import load_vocabulary
-
     return load_vocabulary().graph
 
 
@@ -169,8 +171,6 @@ def _path_text(node, nm: NamespaceManager) -> str:
         return "^" + (_short(inverse, nm) or "")
     alternative = graph.value(node, SH.alternativePath)
     if alternative is not None:
-        from rdflib.collection import Collection
-
         return "(" + "|".join(_short(x, nm) or "" for x in Collection(graph, alternative)) + ")"
     return str(node)
 
@@ -198,8 +198,6 @@ def _item(locator: Locator, focus, value, path, shape, messages, severity) -> di
 
 def violation_queries(folder: Path | None = None) -> dict[str, dict]:
     """The data-quality queries: name -> {title, description, text} (catalogue-style header)."""
-    from diplograph.queries.catalogue import split_header
-
     found = {}
     for path in sorted(Path(folder or QUERIES_DIR).glob("*-violation.rq")):
         text = path.read_text(encoding="utf-8")
@@ -254,16 +252,16 @@ def run_queries(store: ox.Store, locator: Locator, folder: Path | None = None):
     return summary, items
 
 
-def compiled_results(store: ox.Store) -> list[compiled.Result]:
+def compiled_results(store: ox.Store) -> list[Result]:
     """The shapes' results on the store: core SHACL compiled to SPARQL, then SHACL-SPARQL."""
     shapes = shapes_graph()
     compiler = compiled.Compiler(shapes, store)
     return compiler.results() + sparql.evaluate(shapes, store, compiler.targets)
 
 
-def pyshacl_results(union: Graph) -> list[compiled.Result]:
+def pyshacl_results(union: Graph) -> list[Result]:
     """Plain pyshacl over `union` (which it extends with the ontology in place): the baseline."""
-    import pyshacl
+    import pyshacl  # deferred: about 0.4 s to import, and only this baseline needs it
 
     _conforms, results, _text = pyshacl.validate(
         union,
@@ -276,7 +274,7 @@ def pyshacl_results(union: Graph) -> list[compiled.Result]:
         meta_shacl=False,
     )
     return [
-        compiled.Result(
+        Result(
             results.value(r, SH.focusNode),
             results.value(r, SH.value),
             results.value(r, SH.resultPath),
@@ -303,6 +301,7 @@ def _report(store: ox.Store, results, queries_dir: Path | None) -> dict:
         "violations": violations,
         "warnings": warnings,
         "queries": query_summary,
+        **evidence_support(store),
     }
 
 
