@@ -22,10 +22,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
+from diplograph.ontology import ID
+from diplograph.ontology.prefixes import XSD
 from diplograph.queries import QUERIES_DIR
+from diplograph.queries.binding import bind_values, where_brace
 
-ID_BASE = "https://w3id.org/diplograph/id/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+ID_BASE = str(ID)
 PARAM_TYPES = ("iri", "entity", "string", "date", "integer")
 VIOLATION_SUFFIX = "-violation"
 
@@ -150,7 +152,7 @@ def parse_query(text: str, name: str, path: Path | None = None) -> Query:
         if not re.search(r"[?$]" + pname + r"\b", text):
             raise QueryError(f"{where}: parameter '{pname}' is not used as ?{pname}")
         params.append(param)
-    if _where_brace(text) is None:
+    if where_brace(text) is None:
         raise QueryError(f"{where}: no WHERE clause")
     return Query(
         name=name,
@@ -189,38 +191,6 @@ def get_query(name: str, folder: Path | None = None) -> Query:
 # -- binding -------------------------------------------------------------------------
 
 
-def _where_brace(text: str) -> int | None:
-    """Offset of the `{` that opens the outer WHERE group, skipping comments, IRIs, strings."""
-    i, n, seen_where = 0, len(text), False
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-            continue
-        if c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            i += len(quote)
-            while i < n and not text.startswith(quote, i):
-                i += 2 if text[i] == "\\" else 1
-            i += len(quote)
-            continue
-        if c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]):
-            i = text.index(">", i) + 1
-            continue
-        if not seen_where and text[i : i + 5].upper() == "WHERE":
-            before = text[i - 1] if i else " "
-            after = text[i + 5] if i + 5 < n else " "
-            if not (before.isalnum() or before in "_?$:") and not (after.isalnum() or after == "_"):
-                seen_where = True
-                i += 5
-                continue
-        if c == "{" and seen_where:
-            return i
-        i += 1
-    return None
-
-
 def resolve(query: Query, params: Mapping[str, object] | None = None) -> dict[str, ox.Term]:
     """Every parameter's term: the given value, else its default; unknown names are errors."""
     params = dict(params or {})
@@ -240,13 +210,10 @@ def bind(query: Query, params: Mapping[str, object] | None = None) -> str:
     terms = resolve(query, params)
     if not terms:
         return query.sparql
-    names = " ".join(f"?{name}" for name in terms)
-    row = " ".join(str(term) for term in terms.values())
-    block = f"\n  VALUES ({names}) {{ ({row}) }}\n"
-    at = _where_brace(query.sparql)
-    if at is None:
-        raise QueryError(f"{query.name}: no WHERE clause")
-    return query.sparql[: at + 1] + block + query.sparql[at + 1 :]
+    try:
+        return bind_values(query.sparql, list(terms), [list(terms.values())])
+    except ValueError as exc:
+        raise QueryError(f"{query.name}: no WHERE clause") from exc
 
 
 # -- running -------------------------------------------------------------------------

@@ -8,14 +8,15 @@ statements a page needs, each with the named graph (the source) that says it.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import cache
+from itertools import product
 
 import pyoxigraph as ox
 
 from diplograph.queries import QUERIES_DIR
+from diplograph.queries.binding import bind_values
 
 DG = "https://w3id.org/diplograph/def#"
 BASE = "https://w3id.org/diplograph/"
@@ -29,8 +30,6 @@ INTERNAL_DIR = QUERIES_DIR / "internal"
 Row = dict[str, "ox.NamedNode | ox.Literal | ox.BlankNode | None"]
 Select = Callable[[str], list[Row]]
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
 
 @cache
 def internal_query(name: str) -> str:
@@ -39,25 +38,11 @@ def internal_query(name: str) -> str:
 
 
 def bind(sparql: str, values: dict[str, Iterable[Term]]) -> str:
-    """Inject `VALUES ?v { t1 t2 }` per variable at the start of the outer WHERE group.
+    """Bind each variable to its terms (queries.binding.bind_values: one VALUES block).
 
-    Terms are serialised by pyoxigraph (IRIs validated, literals escaped), so a value can
-    only ever be one term. The header comments are skipped when looking for WHERE.
+    A row per combination, as separate `VALUES ?v { ... }` blocks would join them.
     """
-    body_at = 0
-    for line in sparql.splitlines(keepends=True):
-        if line.startswith("#"):
-            body_at += len(line)
-        else:
-            break
-    match = _WHERE.search(sparql, body_at)
-    if match is None:
-        raise ValueError("query has no WHERE clause")
-    blocks = "".join(
-        f"\n  VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }}"
-        for name, terms in values.items()
-    )
-    return sparql[: match.end()] + blocks + sparql[match.end() :]
+    return bind_values(sparql, list(values), product(*values.values()))
 
 
 def run(select: Select, name: str, **values: Iterable[Term]) -> list[Row]:
