@@ -13,6 +13,7 @@ from functools import cache
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
+from diplograph.loaders.dates import read_date
 from diplograph.ontology import DG_IRI, ONTOLOGY_FILE
 
 TIME = "http://www.w3.org/2006/time#"
@@ -173,29 +174,12 @@ class When:
         return (self.earliest, self.latest)
 
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_YEAR = re.compile(r"^(\d{4})$")
-
-
 def parse_written(written: str) -> When | None:
     """A curated date (`2025-10-30`, `2025-W44`, `2026-04`, `2026`) with its day range."""
-    if m := _DAY.match(written):
-        day = dt.date(*map(int, m.groups()))
-        return When(written, "day", day, day)
-    if m := _WEEK.match(written):
-        monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        return When(written, "week", monday, monday + dt.timedelta(days=6))
-    if m := _MONTH.match(written):
-        year, month = int(m[1]), int(m[2])
-        first = dt.date(year, month, 1)
-        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-        return When(written, "month", first, nxt - dt.timedelta(days=1))
-    if m := _YEAR.match(written):
-        year = int(m[1])
-        return When(written, "year", dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return None
+    found = read_date(written)
+    if found is None:
+        return None
+    return When(written, found.precision_name, found.earliest, found.latest)
 
 
 def status_name(iri: str) -> str:
