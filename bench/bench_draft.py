@@ -5,7 +5,7 @@ the other sources' facts stay visible) and compared with the curated facts:
 entity mentions (per entity), dates (value at its precision), statements (excerpt
 overlap, then speaker), events (matched id or overlapping excerpt).
 
-    .venv/bin/python bench/bench_draft.py [--repeat 5] [--json FILE]
+    .venv/bin/python -m bench.bench_draft [--repeat 5] [--json FILE] [--misses]
 """
 
 from __future__ import annotations
@@ -33,10 +33,14 @@ DATE_KEYS = ("date", "start_date", "end_date", "deadline")
 
 
 def _walk(value, key=None):
-    """(key, scalar) for every scalar under `value`."""
+    """(key, scalar) for every scalar under `value`; a reference `{id: X, excerpt: ...}`
+    yields X under the key that holds it (the fact's own `id` is the caller's to skip)."""
     if isinstance(value, Map | dict):
+        if "id" in value and key is not None:
+            yield key, str(value["id"])
         for k, v in value.items():
-            yield from _walk(v, k)
+            if not (k == "id" and key is not None):
+                yield from _walk(v, k)
     elif isinstance(value, list):
         for v in value:
             yield from _walk(v, key)
@@ -47,7 +51,9 @@ def _walk(value, key=None):
 def gold(source_id: str, data: Path, known) -> dict:
     facts = as_list((read_yaml(data / "facts" / f"{source_id}.yaml", source_id) or {})["facts"])
     people = as_list(read_yaml(data / "entities" / "people.yaml", "people"))
-    ids = {v for k, v in _walk(facts) if k not in ("id", "source") and v in known.entities}
+    ids = {
+        v for f in facts for k, v in _walk(f) if k not in ("id", "source") and v in known.entities
+    }
     for person in people:
         for pos in as_list(person.get("positions")):
             if str(pos.get("source")) == source_id:
@@ -96,6 +102,8 @@ def _pr(found: int, gold_n: int, right: int, drafted: int) -> dict:
         "precision": round(right / drafted, 3) if drafted else None,
         "gold": gold_n,
         "drafted": drafted,
+        "found": found,
+        "right": right,
     }
 
 
@@ -112,8 +120,14 @@ def score(text: str, doc: dict, g: dict, known) -> dict:
         "verbatim": all(text[o : o + len(e)] == e for o, e in _excerpts(doc)),
     }
     out["topics"] = _pr(*_sets(topics, g["topics"]))
-    out["statements"] = _statements(text, doc, g["statements"])
+    out["statements"], wrong = _statements(text, doc, g["statements"])
     out["events"] = _events(text, doc, g["events"])
+    out["misses"] = {
+        "entities_missed": sorted(g["entities"] - ents),
+        "entities_extra": sorted(ents - g["entities"]),
+        "dates_missed": sorted(g["dates"] - {d["value"] for d in doc["dates"]}),
+        "speaker_wrong": wrong,
+    }
     return out
 
 
@@ -137,7 +151,7 @@ def _excerpts(value):
 def _statements(text: str, doc: dict, gold_st: list) -> dict:
     drafted = [f for f in doc["facts"] if f.get("type") in ("Quotation", "Paraphrase")]
     spans = [[(f["offset"], f["offset"] + len(f["excerpt"][0]))] for f in drafted]
-    used, found, right = set(), 0, 0
+    used, found, right, wrong = set(), 0, 0, []
     for st in gold_st:
         gs = _spans(text, st.get("excerpt"))
         ts = _spans(text, st.get("text"))
@@ -147,14 +161,19 @@ def _statements(text: str, doc: dict, gold_st: list) -> dict:
             default=None,
         )
         if best is None:
+            wrong.append(f"{st['id']}: not found")
             continue
         used.add(best)
         found += 1
         speaker = drafted[best].get("speaker", {}).get("id")
-        right += speaker in {str(s) for s in as_list(st.get("speaker"))}
+        expected = {v for _, v in _walk(st.get("speaker"), "speaker")}
+        right += speaker in expected
+        if speaker not in expected:
+            wrong.append(f"{st['id']}: drafted {speaker}, curated {sorted(expected)}")
     res = _pr(found, len(gold_st), found, len(drafted))
     res["speaker_right"] = round(right / found, 3) if found else None
-    return res
+    res["speaker_hits"] = right
+    return res, wrong
 
 
 def _text_span(fact: dict) -> list[tuple[int, int]]:
@@ -192,7 +211,22 @@ def run(repeat: int) -> dict:
         res["words"] = len(text.split())
         res["median_s"] = round(statistics.median(times), 3)
         results[sid] = res
+    results["all five"] = overall(results)
     return results
+
+
+def overall(results: dict) -> dict:
+    """Micro figures over all sources: counts summed, then divided."""
+    out: dict = {"words": sum(r["words"] for r in results.values())}
+    for kind in ("entities", "dates", "topics", "statements", "events"):
+        parts = [r[kind] for r in results.values()]
+        total = {k: sum(p[k] for p in parts) for k in ("found", "gold", "right", "drafted")}
+        out[kind] = _pr(total["found"], total["gold"], total["right"], total["drafted"])
+    hits = sum(r["statements"]["speaker_hits"] for r in results.values())
+    found = out["statements"]["found"]
+    out["statements"]["speaker_right"] = round(hits / found, 3) if found else None
+    out["verbatim"] = all(r["verbatim"] for r in results.values())
+    return out
 
 
 def _publication(value: str) -> dt.date:
@@ -206,10 +240,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", default=None)
+    parser.add_argument("--misses", action="store_true", help="list what each draft missed")
     args = parser.parse_args()
     results = run(args.repeat)
     for sid, res in results.items():
+        misses = res.pop("misses", {})
         print(sid, json.dumps(res))
+        if args.misses:
+            for key, items in misses.items():
+                for item in items:
+                    print(f"    {key}: {item}")
+        res["misses"] = misses
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 

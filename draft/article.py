@@ -15,6 +15,7 @@ from diplograph.draft.measures import find_measures
 from diplograph.draft.names import new_names
 from diplograph.draft.statements import Speech
 from diplograph.draft.text import evidence, sentence_at, sentences
+from diplograph.draft.titles import with_titles
 
 PENDING = "pending"
 
@@ -49,7 +50,7 @@ def draft_article(art: Article, data_dir: Path, exclude_source: str | None = Non
 def draft_with(art: Article, known: Known, gazetteer: Gazetteer) -> dict:
     text = art.text
     sents = sentences(text)
-    mentions = gazetteer.mentions(text)
+    mentions = with_titles(text, gazetteer.mentions(text), known)
 
     def sentence_of(offset: int) -> str:
         s = sentence_at(sents, offset)

@@ -8,6 +8,7 @@ Secretary") name their current holder.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -19,7 +20,8 @@ from diplograph.draft.text import fold
 # A city name used for its state's government ("Beijing has warned") is the polity;
 # after one of these words it is the place itself.
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|to|from|near|into|visit|visiting|visited|across)\s+(?:the\s+)?$"
+    r"\b(?:in|at|to|from|near|into|visit|visiting|visited|across|departing|leaving|left)"
+    r"\s+(?:the\s+)?$"
 )
 _WORD = re.compile(r"\w")
 # Names matched without regard to case: topics are common nouns, anonymous people are
@@ -48,7 +50,22 @@ class Mention:
 def _names(ent: Entity) -> list[tuple[str, str]]:
     label = re.sub(r"\s*\([^)]*\)\s*$", "", ent.label)  # "... (unnamed)"
     out = [(label, "label")] + [(a, "alias") for a in ent.aliases]
+    if ent.file == "places" and ent.type not in ("Country", "Polity") and "," in label:
+        out.append((label.split(",")[0], "label"))  # "Washington, D.C." is "Washington"
+    if ent.file == "places":
+        out += [(d, "demonym") for d in ent.cues + demonyms(label)]
     return out
+
+
+def demonyms(label: str) -> list[str]:
+    """The regular adjective of a one-word place name: Europe → European, Asia → Asian."""
+    if " " in label or not label[:1].isupper():
+        return []
+    if label.endswith("e"):
+        return [label + "an"]
+    if label.endswith("a"):
+        return [label + "n"]
+    return []
 
 
 class Gazetteer:
@@ -77,7 +94,8 @@ class Gazetteer:
         self.automaton.make_automaton()
 
     def raw_matches(self, folded: str) -> list[tuple[int, int, Name]]:
-        """Leftmost-longest whole-word matches, not overlapping."""
+        """Whole-word matches, not overlapping, covering as much text as they can
+        ("US Treasury Secretary" is "US" and "Treasury Secretary", not "US Treasury")."""
         lower = folded.lower()
         found = []
         for end_idx, (key, name) in self.automaton.iter(lower):
@@ -87,13 +105,7 @@ class Gazetteer:
             if end < len(lower) and _WORD.match(lower[end]):
                 continue
             found.append((start, end, name))
-        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        kept, last_end = [], -1
-        for start, end, name in found:
-            if start >= last_end:
-                kept.append((start, end, name))
-                last_end = end
-        return kept
+        return _widest_cover(found)
 
     def mentions(self, text: str) -> list[Mention]:
         folded = fold(text)
@@ -159,3 +171,17 @@ class Gazetteer:
         if len(holders) == 1:
             return Mention(holders[0], start, end, surface, "post", 0.8, via=post)
         return Mention(post, start, end, surface, "post", 0.6)
+
+
+def _widest_cover(found: list[tuple[int, int, Name]]) -> list[tuple[int, int, Name]]:
+    """The non-overlapping matches covering the most characters (ties: fewer, longer ones),
+    by weighted interval scheduling over the matches sorted by end."""
+    found = sorted(found, key=lambda m: (m[1], m[0]))
+    ends = [m[1] for m in found]
+    best: list[tuple[int, int, list]] = [(0, 0, [])]  # (covered, -count, chosen) up to i
+    for i, (start, end, name) in enumerate(found):
+        j = bisect.bisect_right(ends, start, 0, i)
+        covered, neg, chosen = best[j]
+        take = (covered + end - start, neg - 1, chosen + [(start, end, name)])
+        best.append(max(best[-1], take, key=lambda b: (b[0], b[1])))
+    return sorted(best[-1][2], key=lambda m: m[0])

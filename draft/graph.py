@@ -23,6 +23,9 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     anonymous: bool = False
     file: str = ""
+    cues: list[str] = field(default_factory=list)
+    posts: dict[str, str] = field(default_factory=dict)  # post id -> position status
+    within: str = ""  # a post's polity or organisation (post_in)
 
 
 @dataclass
@@ -80,10 +83,20 @@ def _add_entity(known: Known, item: Map, file: str, exclude_source: str | None) 
         aliases=[str(a) for a in as_list(item.get("aliases"))],
         anonymous=str(item.get("anonymous", "")).lower() == "true",
         file=file,
+        cues=[str(c) for c in as_list(item.get("cues"))],
+        within=str(item.get("post_in", "")),
     )
     known.entities[ent.id] = ent
     for pos in as_list(item.get("positions")):
-        if not isinstance(pos, Map) or str(pos.get("position_status", "current")) != "current":
+        # A position sourced to the article being drafted is that article's curation,
+        # not prior knowledge: set aside with its facts file.
+        if not isinstance(pos, Map) or (
+            exclude_source and str(pos.get("source")) == exclude_source
+        ):
+            continue
+        status = str(pos.get("position_status", "current"))
+        ent.posts[str(pos["post"])] = status
+        if status == "former":
             continue
         holders = known.holders.setdefault(str(pos["post"]), [])
         if ent.id not in holders:
