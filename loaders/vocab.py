@@ -43,9 +43,6 @@ class Vocabulary:
             )
         return found
 
-    def superproperties(self, prop: URIRef) -> set[URIRef]:
-        return set(self.graph.transitive_objects(prop, RDFS.subPropertyOf))
-
 
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
