@@ -186,13 +186,6 @@ def status_name(iri: str) -> str:
     return iri[len(DG_IRI) :] if iri.startswith(DG_IRI) else iri
 
 
-def status_class(status: str | None) -> str:
-    """A CSS class for a status: 'held', 'planned' (any upcoming status), or the status."""
-    if not status:
-        return "unknown"
-    return status.lower()
-
-
 def number(text: str) -> str:
     """A decimal as readers write it: 87500000 -> 87,500,000; 87.5 -> 87.5."""
     try:
