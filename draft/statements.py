@@ -48,7 +48,16 @@ class Statement:
 class Speech:
     def __init__(self, text: str, sents: list[Sentence], mentions: list[Mention], known: Known):
         self.text, self.folded, self.sents, self.known = text, fold(text), sents, known
-        self.mentions = [m for m in mentions if known.kind(m.entity) in _AGENT_FILES]
+        # A name inside a quotation is quoted, not speaking ("I had a call with President Xi").
+        quoted = [(q.start(1), q.end(1)) for q in _QUOTE.finditer(self.folded)]
+        self.mentions = [
+            m
+            for m in mentions
+            if known.kind(m.entity) in _AGENT_FILES
+            and not any(s <= m.start < e for s, e in quoted)
+            and not _possessive(self.folded, m, mentions)
+        ]
+        self.speakers: list[Mention] = []  # named speakers so far, in text order
 
     def _is_outlet(self, m: Mention) -> bool:
         return self.known.entities[m.entity].type == "NewsOrganisation"
@@ -62,6 +71,13 @@ class Speech:
         ]
         return people[-1] if people else None
 
+    def _pronoun_speaker(self, before: int) -> Mention | None:
+        """'he said': the most recent named speaker who is a person, else the person last named."""
+        for m in reversed(self.speakers):
+            if m.end <= before and self.known.kind(m.entity) == "people":
+                return m
+        return self._last_person(before)
+
     def _sentence(self, offset: int) -> Sentence:
         for s in self.sents:
             if s.start <= offset < s.end:
@@ -69,28 +85,34 @@ class Speech:
         return Sentence(offset, offset, "")
 
     def statements(self) -> list[Statement]:
-        found = self.quotations()
-        quoted = {self._sentence(q.text_start).start for q in found}
+        """In text order, so that a pronoun can take the speaker named last."""
+        quotes = list(_QUOTE.finditer(self.folded))
+        found: list[Statement] = []
         for sent in self.sents:
-            if sent.start not in quoted:
-                para = self.paraphrase(sent)
-                if para:
-                    found.append(para)
+            inside = [q for q in quotes if sent.start <= q.start() < sent.end]
+            if inside:
+                new = [self.quotation(q) for q in inside]
+            elif not any(q.start() < sent.start < q.end() for q in quotes):
+                new = [p for p in [self.paraphrase(sent)] if p]
+            else:
+                new = []
+            found += new
+            self.speakers += [st.speaker for st in new if st.speaker]
         return sorted(found, key=lambda s: s.start)
 
     def quotations(self) -> list[Statement]:
-        out = []
-        for m in _QUOTE.finditer(self.folded):
-            first, last = self._sentence(m.start()), self._sentence(m.end() - 1)
-            words = m.group(1).split()
-            end = m.end(1)
-            while end > m.start(1) and self.text[end - 1] in ",.;:":
-                end -= 1
-            st = Statement("Quotation", first.start, max(last.end, m.end()), m.start(1), end)
-            self._attribute(st, m.start(), m.end(), first.start, max(last.end, m.end()))
-            st.confidence = 0.9 if st.speaker and len(words) > 3 else 0.6
-            out.append(st)
-        return out
+        return [self.quotation(m) for m in _QUOTE.finditer(self.folded)]
+
+    def quotation(self, m: re.Match) -> Statement:
+        first, last = self._sentence(m.start()), self._sentence(m.end() - 1)
+        words = m.group(1).split()
+        end = m.end(1)
+        while end > m.start(1) and self.text[end - 1] in ",.;:":
+            end -= 1
+        st = Statement("Quotation", first.start, max(last.end, m.end()), m.start(1), end)
+        self._attribute(st, m.start(), m.end(), first.start, max(last.end, m.end()))
+        st.confidence = 0.9 if st.speaker and len(words) > 3 else 0.6
+        return st
 
     def _attribute(self, st: Statement, q0: int, q1: int, s0: int, s1: int) -> None:
         after, before = self._in(q1, s1), self._in(s0, q0)
@@ -102,7 +124,7 @@ class Speech:
             lo, hi = q1, q1 + verb.end() + 30
             candidates = [m for m in after if lo <= m.start < hi and not self._is_outlet(m)]
         if verb and _PRONOUN.search(tail[: verb.start() + 1]):
-            st.speaker = self._last_person(q0)
+            st.speaker = self._pronoun_speaker(q0)
         elif verb and candidates:
             st.speaker = min(candidates, key=lambda m: abs(m.start - (q1 + verb.start())))
         else:
@@ -114,6 +136,8 @@ class Speech:
                 st.speaker = (prior or cands)[-1]
             elif cands:
                 st.speaker = cands[0]
+            elif verb and (outlets := [m for m in before if m.end <= s0 + verb[-1].start()]):
+                st.speaker = outlets[-1]  # "the Global Times explained that ..."
             else:
                 st.speaker = self._last_person(q0)
         told = re.search(r"\btold\s+", tail[:80])
@@ -145,7 +169,7 @@ class Speech:
         subjects = [m for m in subjects if self._speaker_like(m)] or subjects
         if not subjects:
             if _PRONOUN.search(f[: verb.start()]):
-                subject = self._last_person(sent.start)
+                subject = self._pronoun_speaker(sent.start)
             else:
                 return None
         else:
@@ -160,3 +184,11 @@ class Speech:
     def _speaker_like(self, m: Mention) -> bool:
         ent = self.known.entities[m.entity]
         return ent.type in _SPEAKER_TYPES or self.known.kind(m.entity) == "organisations"
+
+
+def _possessive(folded: str, m: Mention, mentions: list[Mention]) -> bool:
+    """'China's state-run Global Times': a name in the possessive before another name
+    qualifies it and does not speak."""
+    if not folded.startswith("'s ", m.end):
+        return False
+    return any(0 < o.start - m.end <= 30 for o in mentions)
