@@ -15,6 +15,8 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -23,9 +25,11 @@ from functools import cached_property
 from importlib.metadata import version as dist_version
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDF, Dataset, URIRef
 from rdflib.compare import to_canonical_graph
 
+from diplograph import store
 from diplograph.data import DATA_DIR
 from diplograph.loaders.curated import Curated, read_curated
 from diplograph.loaders.entailment import materialise
@@ -35,6 +39,9 @@ from diplograph.loaders.quads import Quads, write_lines
 from diplograph.loaders.records import emit_dataset
 from diplograph.loaders.vocab import load_vocabulary
 from diplograph.ontology import BASE, DG, ONTOLOGY_IRI
+from diplograph.ontology.reasoning import check_consistency_store
+from diplograph.shapes.support import support_refusal
+from diplograph.shapes.validation import validate_store as shacl
 from diplograph.store.builds import instance_dir
 from diplograph.store.lifeline import die_with_parent
 
@@ -164,13 +171,23 @@ def check_excerpts(graphs: Graphs, sources_dir: Path) -> list[Problem]:
     return problems
 
 
-def load_graphs(data_dir: Path, *, base: str = BASE, sources_dir: Path | None = None) -> Graphs:
-    """Read, check and emit the curated data; raise CurationError with every problem found."""
+def emit_graphs(data_dir: Path, *, base: str = BASE) -> tuple[Graphs, list[Problem]]:
+    """Read the curated files and emit their RDF, one named graph per source.
+
+    The files' own problems raise CurationError; what the emitter found (references,
+    required values) comes back beside the graphs, so a caller can check the excerpts alone.
+    """
     vocab = load_vocabulary()
     cur = read_curated(Path(data_dir), vocab)
     emitter = emit_dataset(cur, vocab, base)
     graphs = Graphs(emitter.ds, cur, [ExcerptUse(*e) for e in emitter.excerpts])
-    problems = list(emitter.problems)
+    return graphs, list(emitter.problems)
+
+
+def load_graphs(data_dir: Path, *, base: str = BASE, sources_dir: Path | None = None) -> Graphs:
+    """Read, check and emit the curated data; raise CurationError with every problem found."""
+    vocab = load_vocabulary()
+    graphs, problems = emit_graphs(data_dir, base=base)
     if sources_dir is not None:
         problems += check_excerpts(graphs, sources_dir)
     if problems:
@@ -214,9 +231,6 @@ def validate_store(store, *, owl: bool = True, progress=lambda _m: None) -> dict
     on-disk store, their merge as the default graph: the validators give the same results
     either way, which tests/test_build.py checks).
     """
-    from diplograph.ontology.reasoning import check_consistency_store
-    from diplograph.shapes.validation import validate_store as shacl
-
     found: dict = {}
 
     def reason():
@@ -247,8 +261,28 @@ def validate_store(store, *, owl: bool = True, progress=lambda _m: None) -> dict
     return report
 
 
+def curation_report(problems: list[Problem]) -> dict:
+    """The validation report of data that could not be read: each problem a violation
+    (file, line, rule, message), so the JSON and HTML reports carry curation errors too."""
+    violations = [
+        {
+            "file": p.file,
+            "line": p.line,
+            "rule": p.rule,
+            "message": p.message,
+            "where": f"{p.file}:{p.line}",
+            "severity": "Violation",
+        }
+        for p in problems
+    ]
+    return {"conforms": False, "stage": "curation", "violations": violations, "warnings": []}
+
+
 def _refuse_if_invalid(report: dict) -> None:
-    """A build with any violation raises, carrying the report."""
+    """A build with any violation, or too little evidence support, raises with the report."""
+    refusal = support_refusal(report)
+    if refusal and report["conforms"]:
+        raise BuildError(refusal, report)
     if not report["conforms"]:
         owl = report.get("owl", {})
         failed_owl = not owl.get("consistent", True) or owl.get("unsatisfiable")
@@ -272,9 +306,6 @@ class _Exports:
     """
 
     def __init__(self, nq: Path, out: Path, manifest: dict):
-        import subprocess
-        import sys
-
         spec = out.with_name(".exports-manifest.json")
         spec.write_text(json.dumps(manifest))
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by wait() or stop()
@@ -317,8 +348,6 @@ def build(
     of their own while this one loads the on-disk store and validates it (SHACL, with
     HermiT alongside). Only a valid build, with every file written, is renamed into place.
     """
-    from diplograph import store
-
     data_dir = Path(data_dir or DATA_DIR)
     instance = Path(instance or instance_dir())
     progress(f"Reading curated data from {data_dir}...")
@@ -337,43 +366,14 @@ def build(
         try:
             digest, triples = write_lines(lines, tmp / "graph.nq")
             _checkpoint("graph-written")
-            version = f"{dist_version('diplograph')}+{digest[:12]}"
-            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            build_id = f"{stamp}-{digest[:8]}"
-            manifest = {
-                "build_id": build_id,
-                "version": version,
-                "base": base,
-                "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "triples": triples,
-                "counts": counts,
-                "sha256": digest,
-            }
+            manifest = _manifest(digest, triples, counts, base)
             exports = _Exports(tmp / "graph.nq", tmp / "exports", manifest)
             progress(f"Loading {triples} quads into the store...")
             store.load_nquads(tmp / "graph.nq", tmp / "store", lines=lines)
-            del lines
+            del lines  # before validating: at a million quads they hold a gigabyte
             _checkpoint("store-loaded")
-            if validate:
-                import pyoxigraph as ox
-
-                loaded = ox.Store(str(tmp / "store"))
-                try:
-                    report = validate_store(loaded, progress=progress)
-                finally:
-                    del loaded
-                _refuse_if_invalid(report)
-            else:
-                report = {"conforms": True, "skipped": True}
-            manifest["validation"] = report
-            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
-            progress("Writing the exports...")
-            exports.wait()
-            (tmp / ".exports-manifest.json").unlink()
-            _checkpoint("exports-written")
-            final = builds / build_id
-            os.replace(tmp, final)
-            _checkpoint("renamed")
+            manifest["validation"] = _validated(tmp / "store", validate, progress)
+            final = _finish(tmp, builds, manifest, exports, progress)
         except BaseException:
             if exports is not None:
                 exports.stop()
@@ -382,5 +382,47 @@ def build(
         if publish:
             store.publish(instance, final)
             _checkpoint("published")
-            progress(f"Published build {build_id}.")
-    return BuildResult(final, build_id, version, triples, counts, report)
+            progress(f"Published build {manifest['build_id']}.")
+    return BuildResult(
+        final, manifest["build_id"], manifest["version"], triples, counts, manifest["validation"]
+    )
+
+
+def _manifest(digest: str, triples: int, counts: dict[str, int], base: str) -> dict:
+    """The build's id, version and description, named after its graph's digest."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return {
+        "build_id": f"{stamp}-{digest[:8]}",
+        "version": f"{dist_version('diplograph')}+{digest[:12]}",
+        "base": base,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "triples": triples,
+        "counts": counts,
+        "sha256": digest,
+    }
+
+
+def _validated(store_dir: Path, validate: bool, progress: Callable[[str], None]) -> dict:
+    """The loaded store's validation report; raise BuildError if it finds any violation."""
+    if not validate:
+        return {"conforms": True, "skipped": True}
+    loaded = ox.Store(str(store_dir))
+    try:
+        report = validate_store(loaded, progress=progress)
+    finally:
+        del loaded
+    _refuse_if_invalid(report)
+    return report
+
+
+def _finish(tmp: Path, builds: Path, manifest: dict, exports: _Exports, progress) -> Path:
+    """Write the manifest, wait for the exports, then rename the build into place."""
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    progress("Writing the exports...")
+    exports.wait()
+    (tmp / ".exports-manifest.json").unlink()
+    _checkpoint("exports-written")
+    final = builds / manifest["build_id"]
+    os.replace(tmp, final)
+    _checkpoint("renamed")
+    return final

@@ -7,20 +7,17 @@ a query that lost a join, a broken loader or a curation slip changes them.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import yaml
-from click.testing import CliRunner
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Variable
 
 from diplograph.cli.build import load_graphs, nquads
-from diplograph.cli.main import main
 from diplograph.data import DATA_DIR
 from diplograph.queries import catalogue as cat
 from diplograph.queries.render import catalogue_markdown
@@ -801,54 +798,3 @@ def test_events_in_period_is_a_timeline(run):
     assert earliest == sorted(earliest)
     october = {r["event"] for r in rows(run("events-in-period"))}
     assert {"trump-xi-busan-meeting-2025", "trump-departure-for-asia-2025"} <= october
-
-
-# -- the command line ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def build_dir(tmp_path_factory):
-    """A build directory as `diplograph build` leaves it (only the graph the CLI reads)."""
-    folder = tmp_path_factory.mktemp("build")
-    (folder / "graph.nq").write_bytes(nquads(load_graphs(DATA_DIR).dataset))
-    return folder
-
-
-def test_cli_runs_a_catalogue_query_as_a_table_by_default(build_dir):
-    out = CliRunner().invoke(main, ["query", "cq07-names", "--build", str(build_dir)])
-    assert out.exit_code == 0, out.output
-    assert out.output.splitlines()[0].split() == ["name", "kind"]
-    assert "Beisen Te" in out.output and "(9 rows)" in out.output
-
-
-def test_cli_binds_params_and_writes_csv_and_json(build_dir):
-    args = ["query", "find-by-name", "--param", "name=Xi", "--build", str(build_dir)]
-    out = CliRunner().invoke(main, [*args, "--format", "csv"])
-    assert out.exit_code == 0, out.output
-    assert out.output.splitlines()[1].startswith(cat.ID_BASE + "xi-jinping,Xi Jinping,alias")
-    out = CliRunner().invoke(main, [*args, "--format", "json"])
-    doc = json.loads(out.output)
-    assert doc["head"]["vars"] == ["entity", "label", "matchedAs"]
-    assert doc["results"]["bindings"][0]["entity"] == {
-        "type": "uri",
-        "value": cat.ID_BASE + "xi-jinping",
-    }
-
-
-def test_cli_runs_any_file_and_refuses_bad_values(build_dir, tmp_path):
-    q = tmp_path / "count.rq"
-    q.write_text(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{DG}Source> }}")
-    out = CliRunner().invoke(main, ["query", "--file", str(q), "--build", str(build_dir)])
-    assert out.exit_code == 0 and out.output.splitlines()[2].strip() == "5"
-    bad = ["query", "cq07-names", "--param", f"entity={HOSTILE}", "--build", str(build_dir)]
-    out = CliRunner().invoke(main, bad)
-    assert out.exit_code != 0 and "not a valid entity" in out.output
-    out = CliRunner().invoke(main, ["query", "no-such-query", "--build", str(build_dir)])
-    assert out.exit_code != 0 and "no catalogue query" in out.output
-
-
-def test_cli_lists_the_catalogue_and_prints_its_docs():
-    out = CliRunner().invoke(main, ["query", "--list"])
-    assert {line.split()[0] for line in out.output.splitlines()} == set(CATALOGUE)
-    out = CliRunner().invoke(main, ["query", "--docs"])
-    assert out.output == catalogue_markdown()
