@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import statistics
 import time
 from pathlib import Path
@@ -80,15 +81,16 @@ def gold(source_id: str, data: Path, known) -> dict:
 
 
 def _spans(text: str, excerpts) -> list[tuple[int, int]]:
-    folded, out = fold(" ".join(text.split())), []
-    flat = fold(text)
+    """Where each excerpt is in `text`, matched folded and with any run of white space
+    standing for any other (offsets in `text` itself, not in a collapsed copy)."""
+    flat, out = fold(text), []
     for ex in as_list(excerpts):
-        ex = fold(str(ex))
-        at = flat.find(ex)
-        if at < 0:
-            at = folded.find(" ".join(ex.split()))
-        if at >= 0:
-            out.append((at, at + len(ex)))
+        words = fold(str(ex)).split()
+        if not words:
+            continue
+        found = re.search(r"\s+".join(re.escape(w) for w in words), flat)
+        if found:
+            out.append(found.span())
     return out
 
 
