@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -52,10 +53,18 @@ def test_every_package_data_glob_matches_a_file(package):
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    """Built as `pip wheel` builds it: setuptools from pyproject's build-system, isolated."""
+    """Built as `pip wheel` builds it (setuptools from pyproject's build-system, isolated),
+    from a copy of what the wheel is made of, so no build/ is left in the checkout."""
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for folder in MAPPED.values():
+        shutil.copytree(
+            ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
         capture_output=True,
         text=True,
     )
