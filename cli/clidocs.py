@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from diplograph.cli.main import main
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC_FILE = ROOT / "docs" / "cli.md"
 
@@ -25,14 +27,10 @@ def _commands(group: click.Group, prefix: str):
 
 
 def command_names() -> list[str]:
-    from diplograph.cli.main import main
-
     return [name for name, _ in _commands(main, "diplograph")]
 
 
 def render() -> str:
-    from diplograph.cli.main import main
-
     parts = [
         "# Command-line reference",
         "",

@@ -14,10 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from flask import current_app, g
 
-from diplograph.store.builds import instance_dir
-from diplograph.web.graphdata import Row, Select
+from diplograph.store import builds
+
+#: One row of a SELECT: each variable's term, or None where it is unbound.
+Row = dict[str, "ox.NamedNode | ox.Literal | ox.BlankNode | None"]
+Select = Callable[[str], list[Row]]
 
 # Re-entrant: a factory may itself call `cached` (an entity page needs the source index).
 _LOCK = threading.RLock()
@@ -41,15 +45,20 @@ def select() -> Select:
     return g.dg_select
 
 
-def current_build() -> Path:
-    """The published build directory, resolved once per request.
+def instance() -> Path:
+    """The app's instance directory: its DIPLOGRAPH_HOME setting, else the process's."""
+    home = current_app.config.get("DIPLOGRAPH_HOME") or current_app.config.get("INSTANCE_DIR")
+    return Path(home or builds.instance_dir())
+
+
+def current_build() -> Path | None:
+    """The published build directory (None before the first build), resolved once per request.
 
     Pinning it means a page that runs several queries while a new build is switched in
     still reads one build, whole, and not a mix of the old and the new.
     """
     if "dg_build" not in g:
-        home = current_app.config.get("DIPLOGRAPH_HOME") or current_app.config.get("INSTANCE_DIR")
-        g.dg_build = (Path(home or instance_dir()) / "current").resolve()
+        g.dg_build = builds.current_build(instance())
     return g.dg_build
 
 
@@ -59,7 +68,10 @@ def _query(sparql: str):
 
 def build_info() -> dict:
     """The current build's manifest (id, date, counts, validation report), or {} if none."""
-    manifest = current_build() / "manifest.json"
+    build = current_build()
+    if build is None:
+        return {}
+    manifest = build / "manifest.json"
     key = str(manifest)
     cache = current_app.extensions.setdefault("diplograph.manifest", {})
     if key not in cache:

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, render_template, send_file
 
 from diplograph.exports import export
 from diplograph.ontology import ONTOLOGY_DIR
-from diplograph.store.builds import instance_dir
+from diplograph.web.context import current_build
 
 bp = Blueprint("exports", __name__, template_folder="templates")
 
@@ -30,22 +30,24 @@ MINIMAL_LAYOUT = """<!doctype html>
 """
 
 
-def current_build() -> Path:
-    """The published build: `<instance>/current`, the instance from the app's config."""
-    home = current_app.config.get("DIPLOGRAPH_HOME") or current_app.config.get("INSTANCE_DIR")
-    return Path(home or instance_dir()) / "current"
+def exports_dir() -> Path | None:
+    """The published build's exports folder, or None before the first build."""
+    build = current_build()
+    return None if build is None else build / "exports"
 
 
 def exports_index() -> dict:
-    index = current_build() / "exports" / "index.json"
-    if not index.is_file():
+    folder = exports_dir()
+    index = folder / "index.json" if folder is not None else None
+    if index is None or not index.is_file():
         abort(404, description="No exports in the current build: run `diplograph build`.")
     return json.loads(index.read_text())
 
 
 def _send(name: str, media_type: str):
-    path = current_build() / "exports" / name
-    if not path.is_file():
+    folder = exports_dir()
+    path = folder / name if folder is not None else None
+    if path is None or not path.is_file():
         abort(404)
     response = send_file(path, mimetype=media_type, conditional=True, etag=True, max_age=300)
     if media_type.startswith("text/") or media_type.endswith("+xml"):
@@ -91,7 +93,8 @@ def void():
 @bp.route("/context.jsonld")
 def context():
     """The build's JSON-LD context, or the project's when no build has one."""
-    if (current_build() / "exports" / "context.jsonld").is_file():
+    folder = exports_dir()
+    if folder is not None and (folder / "context.jsonld").is_file():
         return _send("context.jsonld", "application/ld+json")
     response = send_file(ONTOLOGY_DIR / "context.jsonld", mimetype="application/ld+json")
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -9,14 +9,16 @@ statements a page needs, each with the named graph (the source) that says it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cache
 from itertools import product
 
 import pyoxigraph as ox
+from flask import has_app_context
 
 from diplograph.queries import QUERIES_DIR
 from diplograph.queries.binding import bind_values
+from diplograph.web.context import Row, Select, build_info
 
 DG = "https://w3id.org/diplograph/def#"
 BASE = "https://w3id.org/diplograph/"
@@ -26,9 +28,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 INTERNAL_DIR = QUERIES_DIR / "internal"
-
-Row = dict[str, "ox.NamedNode | ox.Literal | ox.BlankNode | None"]
-Select = Callable[[str], list[Row]]
 
 
 @cache
@@ -56,11 +55,7 @@ def iri(text: str) -> ox.NamedNode:
 
 def _base() -> str:
     """The base IRI the served build was minted under (`diplograph build --base`)."""
-    from flask import has_app_context
-
     if has_app_context():
-        from diplograph.web.context import build_info
-
         return build_info().get("base") or BASE
     return BASE
 
