@@ -19,14 +19,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from diplograph.cli.build import load_graphs, nquads
 from diplograph.ontology.reasoning import check_consistency_store
 
 
 def load_store(source: Path) -> ox.Store:
     store = ox.Store()
     if source.is_dir():
-        from diplograph.cli.build import load_graphs, nquads
-
         store.bulk_load(nquads(load_graphs(source).dataset), ox.RdfFormat.N_QUADS)
     else:
         store.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)

@@ -89,87 +89,105 @@ def explain_inconsistency(graph: Graph, only: set | None = None) -> list[str]:
 def findings(graph: Graph) -> list[Finding]:
     """Every individual in disjoint classes and every literal outside its property's range."""
     graph.namespace_manager.bind("dg", "https://w3id.org/diplograph/def#", override=False)
-    supers: dict = {}
-
-    def closure(cls) -> set:
-        if cls not in supers:
-            supers[cls] = set(graph.transitive_objects(cls, RDFS.subClassOf))
-        return supers[cls]
-
-    prop_supers = {}
-    domains, ranges, inverse = defaultdict(set), defaultdict(set), {}
-    for p, d in graph.subject_objects(RDFS.domain):
-        domains[p].add(d)
-    for p, r in graph.subject_objects(RDFS.range):
-        ranges[p].add(r)
-    for p, q in graph.subject_objects(OWL.inverseOf):
-        inverse[p], inverse[q] = q, p
-    datatype_props = set(graph.subjects(RDF.type, OWL.DatatypeProperty))
-    ontology_nodes = set(graph.subjects(RDF.type, OWL.Class)) | set(
-        graph.subjects(RDF.type, OWL.ObjectProperty)
-    )
-    same = _SameAs(graph)
-    types: dict = defaultdict(dict)  # individual -> class -> reason
+    types = _Types(graph)
     found: list[Finding] = []
+    for s, p, o in graph:
+        if s not in types.ontology_nodes:
+            found += types.read(s, p, o)
+    return found + _disjoint_clashes(graph, types)
 
-    def give(node, cls, reason, rank):
+
+class _Types:
+    """What each individual is, and the most direct reason why (asserted first)."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self._supers: dict = {}
+        self._prop_supers: dict = {}
+        self.domains, self.ranges, self.inverse = defaultdict(set), defaultdict(set), {}
+        for p, d in graph.subject_objects(RDFS.domain):
+            self.domains[p].add(d)
+        for p, r in graph.subject_objects(RDFS.range):
+            self.ranges[p].add(r)
+        for p, q in graph.subject_objects(OWL.inverseOf):
+            self.inverse[p], self.inverse[q] = q, p
+        self.datatype_props = set(graph.subjects(RDF.type, OWL.DatatypeProperty))
+        self.ontology_nodes = set(graph.subjects(RDF.type, OWL.Class)) | set(
+            graph.subjects(RDF.type, OWL.ObjectProperty)
+        )
+        self.same = _SameAs(graph)
+        self.of: dict = defaultdict(dict)  # individual -> class -> (rank, reason)
+
+    def name(self, term) -> str:
+        return _name(self.graph, term)
+
+    def closure(self, cls) -> set:
+        if cls not in self._supers:
+            self._supers[cls] = set(self.graph.transitive_objects(cls, RDFS.subClassOf))
+        return self._supers[cls]
+
+    def give(self, node, cls, reason, rank) -> None:
         """Record that `node` is a `cls`, keeping the most direct reason (asserted first)."""
-        known = types[same.find(node)]
-        for sup in closure(cls):
+        known = self.of[self.same.find(node)]
+        for sup in self.closure(cls):
             step = (rank, 0 if sup == cls else 1)
             if sup not in known or step < known[sup][0]:
-                text = reason if sup == cls else f"{reason}, a kind of {_n(sup)}"
+                text = reason if sup == cls else f"{reason}, a kind of {self.name(sup)}"
                 known[sup] = (step, text)
 
-    def _n(term):
-        return _name(graph, term)
-
-    for s, p, o in graph:
-        if s in ontology_nodes:
-            continue
+    def read(self, s, p, o) -> list[Finding]:
+        """The types one statement gives; a finding if its literal is outside the range."""
+        n = self.name
         if p == RDF.type:
             if isinstance(o, URIRef) and o not in (OWL.NamedIndividual, OWL.Thing):
-                give(s, o, f"typed {_n(o)}", 0)
-            continue
-        if p not in prop_supers:
-            prop_supers[p] = set(graph.transitive_objects(p, RDFS.subPropertyOf))
-        for q in prop_supers[p]:
-            for d in domains.get(q, ()):
-                give(s, d, f"subject of {_n(p)} (domain {_n(d)})", 1)
+                self.give(s, o, f"typed {n(o)}", 0)
+            return []
+        if p not in self._prop_supers:
+            self._prop_supers[p] = set(self.graph.transitive_objects(p, RDFS.subPropertyOf))
+        found = []
+        for q in self._prop_supers[p]:
+            for d in self.domains.get(q, ()):
+                self.give(s, d, f"subject of {n(p)} (domain {n(d)})", 1)
             if isinstance(o, Literal):
-                for r in ranges.get(q, ()) if q in datatype_props else ():
+                for r in self.ranges.get(q, ()) if q in self.datatype_props else ():
                     if r in ACCEPTS and o.datatype not in ACCEPTS[r]:
-                        text = f"{_n(s)}{_where(graph, s)}: {_n(p)} is {o.n3()}, "
-                        text += f"but its range is {_n(r)}"
+                        text = f"{n(s)}{_where(self.graph, s)}: {n(p)} is {o.n3()}, "
+                        text += f"but its range is {n(r)}"
                         found.append(Finding(text, frozenset({s}), (p, o)))
                 continue
-            for r in ranges.get(q, ()):
-                give(o, r, f"object of {_n(p)} (range {_n(r)})", 1)
-            if q in inverse:
-                for d in domains.get(inverse[q], ()):
-                    give(o, d, f"object of {_n(p)} (inverse of {_n(inverse[q])})", 1)
-                for r in ranges.get(inverse[q], ()):
-                    give(s, r, f"subject of {_n(p)} (inverse of {_n(inverse[q])})", 1)
+            for r in self.ranges.get(q, ()):
+                self.give(o, r, f"object of {n(p)} (range {n(r)})", 1)
+            if q in self.inverse:
+                for d in self.domains.get(self.inverse[q], ()):
+                    self.give(o, d, f"object of {n(p)} (inverse of {n(self.inverse[q])})", 1)
+                for r in self.ranges.get(self.inverse[q], ()):
+                    self.give(s, r, f"subject of {n(p)} (inverse of {n(self.inverse[q])})", 1)
+        return found
 
+
+def _disjoint_clashes(graph: Graph, types: _Types) -> list[Finding]:
+    """An individual (with those owl:sameAs it) in two classes declared disjoint."""
+    n = types.name
     pairs = _disjoint_pairs(graph)
     members = defaultdict(list)
     for node in {*graph.subjects(), *graph.objects()}:
-        if isinstance(node, URIRef) and node not in ontology_nodes:
-            members[same.find(node)].append(node)
-    for key, classes in types.items():
+        if isinstance(node, URIRef) and node not in types.ontology_nodes:
+            members[types.same.find(node)].append(node)
+    found = []
+    for key, classes in types.of.items():
         clashes = [p for p in pairs if p <= classes.keys()]
         if not clashes:
             continue
         # the clash closest to what was asserted: fewest "a kind of" steps
         a, b = min(
             (sorted(p, key=str) for p in clashes),
-            key=lambda ab: (sorted(classes[c][0] for c in ab), str(ab)),
+            key=lambda ab, classes=classes: (sorted(classes[c][0] for c in ab), str(ab)),
         )
         who = sorted(members.get(key) or [key], key=str)
-        names = " = ".join(f"{_n(m)}{_where(graph, m)}" for m in who)
+        names = " = ".join(f"{n(m)}{_where(graph, m)}" for m in who)
         text = (
-            f"{names} is a {_n(a)} ({classes[a][1]}) and a {_n(b)} ({classes[b][1]}), "
-            f"but the ontology declares {_n(a)} and {_n(b)} disjoint"
+            f"{names} is a {n(a)} ({classes[a][1]}) and a {n(b)} ({classes[b][1]}), "
+            f"but the ontology declares {n(a)} and {n(b)} disjoint"
         )
         found.append(Finding(text, frozenset([*who, key])))
     return found
