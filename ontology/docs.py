@@ -88,67 +88,82 @@ def _tree(graph: Graph, root: URIRef, classes: set[URIRef]) -> str:
 def render_ontology_html(graph: Graph | None = None) -> str:
     """The ontology as an HTML fragment: metadata, class hierarchy, classes, properties, terms."""
     graph = graph or load()
-    onto = URIRef(ONTOLOGY_IRI)
-    dct = "http://purl.org/dc/terms/"
-    title = graph.value(onto, URIRef(dct + "title"))
-    description = graph.value(onto, URIRef(dct + "description"))
-    version = graph.value(onto, OWL.versionInfo)
     classes = _terms(graph, OWL.Class, "class")
-    class_set = {c.iri for c in classes}
-    roots = [
-        c.iri
-        for c in classes
-        if not any(p in class_set for p in graph.objects(c.iri, RDFS.subClassOf))
-    ]
     properties = (
         _terms(graph, OWL.ObjectProperty, "object property")
         + _terms(graph, OWL.DatatypeProperty, "datatype property")
         + _terms(graph, OWL.AnnotationProperty, "annotation property")
     )
     terms = _terms(graph, OWL.NamedIndividual, "controlled term")
-    parts = [
+    parts = _header(graph) + _hierarchy(graph, classes)
+    parts.append("</ul></section><section id='classes'><h2>Classes</h2>")
+    parts += [_class_entry(graph, term) for term in classes]
+    parts.append("</section><section id='properties'><h2>Properties</h2>")
+    parts += [_property_entry(graph, term) for term in properties]
+    parts.append("</section><section id='terms'><h2>Controlled terms</h2>")
+    parts += [_controlled_term_entry(graph, term) for term in terms]
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _header(graph: Graph) -> list[str]:
+    """The ontology's title, description and version, and the page's table of contents."""
+    onto = URIRef(ONTOLOGY_IRI)
+    dct = "http://purl.org/dc/terms/"
+    title = graph.value(onto, URIRef(dct + "title"))
+    description = graph.value(onto, URIRef(dct + "description"))
+    version = graph.value(onto, OWL.versionInfo)
+    return [
         f"<header><h1>{html.escape(str(title))}</h1>",
         f"<p>{html.escape(str(description))}</p>",
         f"<p>Version {html.escape(str(version))} · namespace <code>{DG_IRI}</code></p></header>",
         "<nav aria-label='Ontology sections'><a href='#hierarchy'>Class hierarchy</a> · "
         "<a href='#classes'>Classes</a> · <a href='#properties'>Properties</a> · "
         "<a href='#terms'>Controlled terms</a></nav>",
-        "<section id='hierarchy'><h2>Class hierarchy</h2><ul>",
     ]
+
+
+def _hierarchy(graph: Graph, classes: list[Term]) -> list[str]:
+    """The class tree from the classes with no super-class of ours (its list left open)."""
+    class_set = {c.iri for c in classes}
+    roots = [
+        c.iri
+        for c in classes
+        if not any(p in class_set for p in graph.objects(c.iri, RDFS.subClassOf))
+    ]
+    parts = ["<section id='hierarchy'><h2>Class hierarchy</h2><ul>"]
     parts += [f"<li>{_link(r)}{_tree(graph, r, class_set)}</li>" for r in sorted(roots)]
-    parts.append("</ul></section><section id='classes'><h2>Classes</h2>")
-    for term in classes:
-        supers = ", ".join(
-            _link(s)
-            for s in sorted(graph.objects(term.iri, RDFS.subClassOf))
-            if isinstance(s, URIRef)
-        )
-        parts.append(_entry(term, f"<dt>Subclass of</dt><dd>{supers or '—'}</dd>"))
-    parts.append("</section><section id='properties'><h2>Properties</h2>")
-    for term in properties:
-        extra = ""
-        for label, pred in (
-            ("Domain", RDFS.domain),
-            ("Range", RDFS.range),
-            ("Subproperty of", RDFS.subPropertyOf),
-        ):
-            values = [_link(v) for v in graph.objects(term.iri, pred) if isinstance(v, URIRef)]
-            if values:
-                extra += f"<dt>{label}</dt><dd>{', '.join(sorted(values))}</dd>"
-        parts.append(_entry(term, extra))
-    parts.append("</section><section id='terms'><h2>Controlled terms</h2>")
-    for term in terms:
-        kind = graph.value(term.iri, URIRef(DG_IRI + "termKind"))
-        notation = graph.value(term.iri, SKOS.notation)
-        parts.append(
-            _entry(
-                term,
-                f"<dt>List</dt><dd>{html.escape(str(kind))}</dd>"
-                f"<dt>Written as</dt><dd><code>{html.escape(str(notation))}</code></dd>",
-            )
-        )
-    parts.append("</section>")
-    return "\n".join(parts)
+    return parts
+
+
+def _class_entry(graph: Graph, term: Term) -> str:
+    supers = ", ".join(
+        _link(s) for s in sorted(graph.objects(term.iri, RDFS.subClassOf)) if isinstance(s, URIRef)
+    )
+    return _entry(term, f"<dt>Subclass of</dt><dd>{supers or '—'}</dd>")
+
+
+def _property_entry(graph: Graph, term: Term) -> str:
+    extra = ""
+    for label, pred in (
+        ("Domain", RDFS.domain),
+        ("Range", RDFS.range),
+        ("Subproperty of", RDFS.subPropertyOf),
+    ):
+        values = [_link(v) for v in graph.objects(term.iri, pred) if isinstance(v, URIRef)]
+        if values:
+            extra += f"<dt>{label}</dt><dd>{', '.join(sorted(values))}</dd>"
+    return _entry(term, extra)
+
+
+def _controlled_term_entry(graph: Graph, term: Term) -> str:
+    kind = graph.value(term.iri, URIRef(DG_IRI + "termKind"))
+    notation = graph.value(term.iri, SKOS.notation)
+    return _entry(
+        term,
+        f"<dt>List</dt><dd>{html.escape(str(kind))}</dd>"
+        f"<dt>Written as</dt><dd><code>{html.escape(str(notation))}</code></dd>",
+    )
 
 
 def _entry(term: Term, extra: str) -> str:
