@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from diplograph.exports.export import quad_lines, split_graph
+from diplograph.store.nquads import quad_lines, split_graph, split_quad
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Diff:
         return _group(self, lambda line: split_graph(line)[1].decode())
 
     def by_entity(self) -> dict[str, dict[str, list[bytes]]]:
-        return _group(self, lambda line: line.split(b" ", 1)[0].decode())
+        return _group(self, lambda line: split_quad(line)[0].decode())
 
 
 def _group(diff: Diff, key) -> dict[str, dict[str, list[bytes]]]:

@@ -2,134 +2,42 @@
 
 Everything starts from the build's sorted `graph.nq`, so the same data gives
 the same bytes. N-Quads and N-Triples are the lines themselves (the union,
-deduplicated, for N-Triples); Turtle, TriG, RDF/XML and JSON-LD are written
-from the lines by our own writers (`turtle`, `rdfxml`, `jsonld`), which
-group by subject as sorted input already does: no parse, about a second per
-million quads in every format.
+deduplicated, for N-Triples); Turtle, TriG and RDF/XML are pyoxigraph's
+serialisers fed the lines in that order (`serialisers`); compact JSON-LD with
+the project's context is our own writer (`jsonld`: pyld compacts a million
+quads far too slowly, docs/benchmarks-export.md). The formats, their suffixes
+and media types are the rows of `store.formats`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
-from diplograph.exports.jsonld import build_context, context_document, prefixes, write_jsonld
-from diplograph.exports.rdfxml import write_rdfxml
-from diplograph.exports.turtle import write_turtle
+from diplograph.exports.jsonld import build_context, context_document, write_jsonld
+from diplograph.exports.serialisers import ordered_lines, write_grouped
+from diplograph.exports.void import Stats, describe
 from diplograph.ontology import BASE, ONTOLOGY_IRI
+from diplograph.ontology.prefixes import prefixes
 from diplograph.shapes import SHAPES_DIR
+from diplograph.store.formats import EXPORTS
+from diplograph.store.nquads import LineReader, quad_lines, split_graph
+
+__all__ = ["FORMATS", "ordered_lines", "quad_lines", "split_graph"]  # re-exported for callers
 
 Progress = Callable[[int], None]
 
-
-@dataclass(frozen=True)
-class Format:
-    name: str
-    suffix: str
-    media_type: str
-    label: str
-    quads: bool  # keeps named graphs
-
-
-# The one table mapping format names, file suffixes and media types.
-FORMATS = {
-    f.name: f
-    for f in [
-        Format("ttl", "ttl", "text/turtle", "Turtle", False),
-        Format("nt", "nt", "application/n-triples", "N-Triples", False),
-        Format("jsonld", "jsonld", "application/ld+json", "JSON-LD", True),
-        Format("rdf", "rdf", "application/rdf+xml", "RDF/XML", False),
-        Format("trig", "trig", "application/trig", "TriG", True),
-        Format("nq", "nq", "application/n-quads", "N-Quads", True),
-    ]
-}
+#: The dump formats by name (`ttl`, `nt`, `jsonld`, `rdf`, `trig`, `nq`): rows of the one table.
+FORMATS = EXPORTS
 PARTS = ("diplograph", "ontology", "shapes")
-
-
-def split_graph(line: bytes) -> tuple[bytes, bytes]:
-    """(triple, graph) for an N-Quads line; graph is b'' for the default graph.
-
-    The last term is a graph name when it has no quote (a literal always ends
-    in one) and at least three terms precede it.
-    """
-    body = line.rstrip()[:-1].rstrip()
-    head, _, last = body.rpartition(b" ")
-    if b'"' in last or head.count(b" ") < 2:
-        return body, b""
-    return head, last
-
-
-def quad_lines(nq: bytes) -> list[bytes]:
-    return [line for line in nq.split(b"\n") if line.strip() and not line.startswith(b"#")]
-
-
-def ordered_lines(lines: Iterable[bytes], quads: bool) -> Iterator[bytes]:
-    """Lines in serialisation order: N-Quads grouped by graph, or N-Triples of the union.
-
-    Sorted input keeps each triple's lines adjacent, so the union is deduplicated
-    by comparing neighbours, and subjects stay contiguous inside every group.
-    """
-    if quads:
-        groups: dict[bytes, list[bytes]] = {}
-        current, bucket = None, []
-        for line in lines:
-            graph = split_graph(line)[1]
-            if graph != current:  # sorted input: runs of one graph are common
-                current, bucket = graph, groups.setdefault(graph, [])
-            bucket.append(line)
-        for key in sorted(groups):
-            yield from groups[key]
-        return
-    previous = None
-    for line in lines:
-        s, p, o, _ = line.split(b" ", 3)
-        if o[0] == 34:  # a literal may hold spaces: it ends at the term after its last quote
-            rest = line[len(s) + len(p) + 2 :]
-            triple = line[: len(s) + len(p) + 2 + rest.find(b" ", rest.rfind(b'"'))]
-        else:
-            triple = line[: len(s) + len(p) + len(o) + 2]
-        if triple != previous:
-            yield triple + b" .\n"
-            previous = triple
-
-
-class LineReader(io.RawIOBase):
-    """A binary stream over an iterator of lines, so the parser pulls as it goes."""
-
-    def __init__(self, lines: Iterable[bytes], progress: Progress | None = None):
-        self._lines = iter(lines)
-        self._buffer = memoryview(b"")
-        self._progress = progress
-
-    def readable(self) -> bool:
-        return True
-
-    def _refill(self) -> None:
-        chunk = []
-        for line in self._lines:
-            chunk.append(line if line.endswith(b"\n") else line + b"\n")
-            if len(chunk) >= 8192:
-                break
-        if chunk and self._progress:
-            self._progress(len(chunk))
-        self._buffer = memoryview(b"".join(chunk))
-
-    def readinto(self, target) -> int:
-        if not len(self._buffer):
-            self._refill()
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
-        return size
 
 
 def serialise(
@@ -143,10 +51,8 @@ def serialise(
 ) -> None:
     """Write canonical N-Quads `lines` (sorted) to `out` in format `fmt`.
 
-    Every format is written from the lines directly, without parsing them
-    back into terms: the line formats as they are, the others by their own
-    writers, which rely on sorted input for grouping and on N-Triples term
-    syntax being (almost) theirs.
+    The line formats are written as they are, JSON-LD by its own writer, the
+    others by pyoxigraph's; all rely on sorted input for grouping.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
@@ -158,12 +64,10 @@ def serialise(
         reader = LineReader(lines)
         while chunk := reader.read(1 << 20):
             out.write(chunk)
-    elif fmt in ("ttl", "trig"):
-        write_turtle(lines, out, prefixes(base), graphs=fmt == "trig")
-    elif fmt == "rdf":
-        write_rdfxml(lines, out, prefixes(base))
-    else:
+    elif fmt == "jsonld":
         write_jsonld(lines, out, context or build_context(Graph(), base))
+    else:
+        write_grouped(lines, FORMATS[fmt], out, prefixes(base))
 
 
 def _counted(lines: Iterable[bytes], progress: Progress, every: int = 8192) -> Iterator[bytes]:
@@ -209,8 +113,6 @@ def part_lines(
 
     `shapes` saves canonicalising the shapes again (slow) when the caller has them.
     """
-    from diplograph.exports.void import default_files, describe
-
     shapes = shapes_lines() if shapes is None else shapes
     if part == "diplograph":
         description = graph_lines(describe(lines, manifest, default_files(bool(shapes)), stats))
@@ -227,7 +129,17 @@ def part_lines(
 
 
 def file_name(part: str, fmt: str) -> str:
-    return f"{part}.{FORMATS[fmt].suffix}"
+    return f"{part}{FORMATS[fmt].suffix}"
+
+
+def default_files(has_shapes: bool) -> list[dict]:
+    """The dumps a build writes (without their sizes): what the embedded description lists."""
+    parts = ["diplograph", "ontology"] + (["shapes"] if has_shapes else [])
+    return [
+        {"name": file_name(p, f), "part": p, "format": f, "media_type": spec.media_type}
+        for p in parts
+        for f, spec in FORMATS.items()
+    ]
 
 
 def _atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
@@ -251,8 +163,6 @@ def write_all(
     context = build_context(ontology_graph(lines), base)
     files = []
     shapes = shapes_lines()
-    from diplograph.exports.void import Stats, describe
-
     stats = Stats(lines, base)
     for part in PARTS:
         selected = part_lines(part, lines, manifest, shapes, stats)
@@ -268,13 +178,14 @@ def write_all(
             )
             files.append(_entry(out_dir / name, spec.media_type, part, fmt))
     (out_dir / "context.jsonld").write_text(context_document(context))
-    files.append(_entry(out_dir / "context.jsonld", "application/ld+json", "context", "jsonld"))
+    context_type = FORMATS["jsonld"].media_type
+    files.append(_entry(out_dir / "context.jsonld", context_type, "context", "jsonld"))
     void = describe(lines, manifest, files=files, stats=stats)
     _atomic_write(
         out_dir / "void.ttl",
         lambda out: serialise(graph_lines(void), "ttl", out, base=base),
     )
-    files.append(_entry(out_dir / "void.ttl", "text/turtle", "void", "ttl"))
+    files.append(_entry(out_dir / "void.ttl", FORMATS["ttl"].media_type, "void", "ttl"))
     index = {"version": manifest.get("version"), "files": files}
     (out_dir / "index.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
     return index
@@ -318,8 +229,6 @@ def export(
 def main(argv: list[str] | None = None) -> None:
     """`python -m diplograph.exports.export GRAPH_NQ OUT_DIR MANIFEST_JSON`: the build runs
     `write_all` in a process of its own, on the other core, while it loads and validates."""
-    import sys
-
     nq, out, manifest = argv if argv is not None else sys.argv[1:]
     if os.environ.get("DIPLOGRAPH_FAULT") == "exporting":  # tests: a failing export process
         raise SystemExit("export failed on purpose (DIPLOGRAPH_FAULT=exporting)")

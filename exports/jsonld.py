@@ -17,39 +17,13 @@ from typing import IO
 from rdflib import OWL, RDF, Graph, URIRef
 
 from diplograph.loaders.nterms import unescape
-from diplograph.ontology import BASE, DG_IRI
+from diplograph.ontology import BASE, DG_IRI, ONTOLOGY_FILE
+from diplograph.ontology.prefixes import XSD, prefixes
+from diplograph.store.nquads import split_quad
 
 RDF_TYPE_TERM = f"<{RDF.type}>".encode()
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = XSD + "string"
 XSD_STRING_SUFFIX = f"^^<{XSD_STRING}>".encode()
-
-# Prefixes shared by the Turtle, TriG, RDF/XML and JSON-LD exports.
-STANDARD_PREFIXES = {
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dg": DG_IRI,
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "org": "http://www.w3.org/ns/org#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "https://schema.org/",
-    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "time": "http://www.w3.org/2006/time#",
-    "vf": "https://w3id.org/valueflows/ont/vf#",
-    "void": "http://rdfs.org/ns/void#",
-    "wd": "http://www.wikidata.org/entity/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
-
-def prefixes(base: str = BASE) -> dict[str, str]:
-    """The prefix table for a build whose entities live under `base`."""
-    return {**STANDARD_PREFIXES, "id": base + "id/", "graph": base + "graph/"}
 
 
 def build_context(ontology: Graph, base: str = BASE) -> dict:
@@ -85,8 +59,6 @@ def context_document(context: dict) -> str:
 
 def project_context() -> str:
     """The context document for the default base, as committed in ontology/context.jsonld."""
-    from diplograph.ontology import ONTOLOGY_FILE
-
     return context_document(build_context(Graph().parse(ONTOLOGY_FILE), BASE))
 
 
@@ -182,6 +154,87 @@ def _node(subject: bytes, types: list[bytes], props: dict[bytes, list[bytes]]) -
     return b"".join(parts)
 
 
+class _Graph:
+    """One graph's nodes so far, and the node being gathered (its subject's lines)."""
+
+    __slots__ = ("nodes", "subject", "props", "types", "predicate", "values", "mode")
+
+    def __init__(self):
+        self.nodes: list[bytes] = []
+        self.subject: bytes | None = None
+        self.props: dict[bytes, list[bytes]] = {}
+        self.types: list[bytes] = []
+        self.predicate: bytes | None = None
+        self.values: list[bytes] = []
+        self.mode = REF
+
+    def close(self, c: Compactor) -> None:
+        """Write out the node being gathered."""
+        if self.subject is not None:
+            node_id = c.ids.get(self.subject) or c.node_id(self.subject)
+            self.nodes.append(_node(node_id, self.types, self.props))
+        self.subject, self.props, self.types, self.predicate = None, {}, [], None
+
+
+class _Document:
+    """Compact JSON-LD nodes gathered from sorted lines, by graph."""
+
+    def __init__(self, context: dict):
+        self.c = Compactor(context)
+        self.graphs: dict[bytes, _Graph] = {}
+        self.current: bytes | None = None
+        self.graph = _Graph()
+
+    def add(self, s: bytes, p: bytes, o: bytes, g: bytes) -> None:
+        c, graph = self.c, self.graph
+        if g != self.current:
+            self.current, graph = g, self.graphs.get(g)
+            if graph is None:
+                graph = self.graphs[g] = _Graph()
+            self.graph, graph.predicate = graph, None
+        if s != graph.subject:
+            graph.close(c)
+            graph.subject = s
+        if p != graph.predicate:
+            key, graph.mode = c.keys.get(p) or c.key(p)
+            graph.predicate, graph.values = p, graph.props.setdefault(key, [])
+        if o[0] == 34:  # a literal
+            graph.values.append(self.literal(o, graph.mode))
+        elif graph.mode == ID:
+            graph.values.append(c.ids.get(o) or c.node_id(o))
+        elif graph.mode == REF:
+            graph.values.append(c.refs.get(o) or c.ref(o))
+        else:
+            graph.types.append(c.types.get(o) or c.type_name(o))
+
+    def literal(self, o: bytes, mode: int) -> bytes:
+        """A value object, or the bare JSON string a plain literal of a plain term is."""
+        end = o.rfind(b'"')
+        quoted = o[: end + 1]
+        if len(quoted.translate(None, _CONTROL_OR_BACKSLASH)) != end + 1 and _NOT_JSON.search(
+            quoted
+        ):
+            quoted = _dumps(unescape(quoted[1:-1])).encode()
+        after = o[end + 1 :]
+        if after and after != XSD_STRING_SUFFIX:
+            return b'{"@value": ' + quoted + (self.c.suffixes.get(after) or self.c.suffix(after))
+        return b'{"@value": ' + quoted + b"}" if mode == ID else quoted
+
+    def write(self, out: IO[bytes], context: dict) -> None:
+        items = []
+        for g, graph in sorted(self.graphs.items()):
+            graph.close(self.c)
+            if not g:
+                items.extend(graph.nodes)
+            elif graph.nodes:
+                body = b",\n  ".join(graph.nodes)
+                name = self.c.node_id(g)
+                items.append(b'{"@id": ' + name + b', "@graph": [\n  ' + body + b"\n]}")
+        out.write(b'{"@context": ' + _dumps(context).encode() + b',\n"@graph": [\n')
+        out.write(b",\n".join(items))
+        out.write(b"\n]}\n")
+
+
 def write_jsonld(lines: Iterable[bytes], out: IO[bytes], context: dict) -> None:
     """Write canonical N-Quads `lines` (sorted) as one compact JSON-LD document.
 
@@ -190,73 +243,11 @@ def write_jsonld(lines: Iterable[bytes], out: IO[bytes], context: dict) -> None:
     readable. A literal whose N-Triples spelling is already a JSON string (no
     control character, no \\' or \\U escape) is copied as it is.
     """
-    c = Compactor(context)
-    ids, refs, keys, types_, suffixes = c.ids, c.refs, c.keys, c.types, c.suffixes
-    node_id, ref, key_of, type_name, suffix = c.node_id, c.ref, c.key, c.type_name, c.suffix
-    not_json = _NOT_JSON.search
-    groups: dict[bytes, list] = {}
-    current = subject = None
-    chunks: list[bytes] = []
-    props: dict[bytes, list[bytes]] = {}
-    types: list[bytes] = []
-    pp = values = None
-    mode = REF
+    document = _Document(context)
+    add = document.add
     for line in lines:
-        s, p, o, g = line.split(b" ", 3)
-        literal = o[0] == 34
-        if literal:
-            rest = line[len(s) + len(p) + 2 :]
-            end = rest.find(b" ", rest.rfind(b'"'))
-            o, g = rest[:end], rest[end + 1 :]
-        if g != current:
-            if current is not None:
-                groups[current][1:] = subject, props, types
-            current, pp = g, None
-            state = groups.get(g)
-            if state is None:
-                state = groups[g] = [[], None, {}, []]
-            chunks, subject, props, types = state
-        if s != subject:
-            if subject is not None:
-                chunks.append(_node(ids.get(subject) or node_id(subject), types, props))
-            subject, props, types, pp = s, {}, [], None
-        if p != pp:
-            pp = p
-            key, mode = keys.get(p) or key_of(p)
-            values = props.get(key)
-            if values is None:
-                values = props[key] = []
-        if literal:
-            end = o.rfind(b'"')
-            quoted = o[: end + 1]
-            if len(quoted.translate(None, _CONTROL_OR_BACKSLASH)) != end + 1 and not_json(quoted):
-                quoted = _dumps(unescape(quoted[1:-1])).encode()
-            if end + 1 != len(o) and o[end + 1 :] != XSD_STRING_SUFFIX:
-                after = o[end + 1 :]
-                values.append(b'{"@value": ' + quoted + (suffixes.get(after) or suffix(after)))
-            else:
-                values.append(b'{"@value": ' + quoted + b"}" if mode == ID else quoted)
-        elif mode == ID:
-            values.append(ids.get(o) or node_id(o))
-        elif mode == REF:
-            values.append(refs.get(o) or ref(o))
-        else:
-            types.append(types_.get(o) or type_name(o))
-    if current is not None:
-        groups[current][1:] = subject, props, types
-    items = []
-    for g, (chunks, subject, props, types) in sorted(groups.items()):
-        if subject is not None:
-            chunks.append(_node(ids.get(subject) or node_id(subject), types, props))
-        if g == b".":
-            items.extend(chunks)
-        elif chunks:
-            name = node_id(g[:-2])
-            body = b",\n  ".join(chunks)
-            items.append(b'{"@id": ' + name + b', "@graph": [\n  ' + body + b"\n]}")
-    out.write(b'{"@context": ' + _dumps(context).encode() + b',\n"@graph": [\n')
-    out.write(b",\n".join(items))
-    out.write(b"\n]}\n")
+        add(*split_quad(line))
+    document.write(out, context)
 
 
 # Regenerate the committed file: python -m diplograph.exports.jsonld > ontology/context.jsonld

@@ -18,31 +18,30 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, VOID
 
-from diplograph.exports.jsonld import STANDARD_PREFIXES
 from diplograph.ontology import BASE, DG_IRI
+from diplograph.ontology.prefixes import STANDARD_PREFIXES
+from diplograph.store.formats import EXPORTS
+from diplograph.store.nquads import parse_lines
 
 RDF_TYPE = str(RDF.type)
 PUBLICATION_DATE = DG_IRI + "publicationDate"  # a dg:TimeDescription, whose
 LATEST = DG_IRI + "latest"  # dg:latest is the last day it allows
 IANA = "https://www.iana.org/assignments/media-types/"
-FORMAT_FEATURES = {
-    "ttl": "http://www.w3.org/ns/formats/Turtle",
-    "nt": "http://www.w3.org/ns/formats/N-Triples",
-    "jsonld": "http://www.w3.org/ns/formats/JSON-LD",
-    "rdf": "http://www.w3.org/ns/formats/RDF_XML",
-    "trig": "http://www.w3.org/ns/formats/TriG",
-    "nq": "http://www.w3.org/ns/formats/N-Quads",
-}
+FORMAT_FEATURES = {name: spec.w3c_iri for name, spec in EXPORTS.items()}
 EXAMPLE_CLASSES = ["Person", "Country", "Meeting", "PhoneCall", "Commitment", "Measure"]
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+TITLE = "diplograph: a knowledge graph of summit diplomacy"
+DESCRIPTION = (
+    "Leaders, countries, venues, meetings and calls, commitments, threats and "
+    "measures, and who said what, curated from news articles with the excerpt "
+    "supporting every fact. One named graph per source article."
+)
 
 
 class Stats:
     """One pass over the quads: the numbers VoID reports."""
 
     def __init__(self, lines: Iterable[bytes], base: str = BASE):
-        from diplograph.exports.export import LineReader
-
         entity_space = base + "id/"
         self.triples = 0
         self.graphs: Counter = Counter()
@@ -50,7 +49,7 @@ class Stats:
         subjects, objects = set(), set()
         typed: dict[str, set] = {}
         published, latest = set(), {}
-        for q in ox.parse(LineReader(lines), format=ox.RdfFormat.N_QUADS):
+        for q in parse_lines(lines):
             self.triples += 1
             self.graphs[q.graph_name.value if hasattr(q.graph_name, "value") else ""] += 1
             p = q.predicate.value
@@ -92,17 +91,6 @@ def _slug(iri: str) -> str:
     return hashlib.sha1(iri.encode()).hexdigest()[:12]
 
 
-def default_files(has_shapes: bool) -> list[dict]:
-    from diplograph.exports.export import FORMATS, file_name
-
-    parts = ["diplograph", "ontology"] + (["shapes"] if has_shapes else [])
-    return [
-        {"name": file_name(p, f), "part": p, "format": f, "media_type": spec.media_type}
-        for p in parts
-        for f, spec in FORMATS.items()
-    ]
-
-
 def describe(
     lines: list[bytes], manifest: dict, files: list[dict], stats: Stats | None = None
 ) -> Graph:
@@ -118,23 +106,19 @@ def describe(
     g = Graph()
     for prefix, ns in STANDARD_PREFIXES.items():
         g.bind(prefix, ns)
+    _catalogue_entry(g, ds, base, manifest, stats)
+    _statistics(g, ds, local, base, stats)
+    _access(g, ds, local, site, files)
+    return g
+
+
+def _catalogue_entry(g: Graph, ds: URIRef, base: str, manifest: dict, stats: Stats) -> None:
+    """Type, title, licence, publisher, version and dates."""
     add = g.add
     for cls in (VOID.Dataset, DCAT.Dataset):
         add((ds, RDF.type, cls))
-    title = "diplograph: a knowledge graph of summit diplomacy"
-    add((ds, DCTERMS.title, Literal(title, lang="en")))
-    add(
-        (
-            ds,
-            DCTERMS.description,
-            Literal(
-                "Leaders, countries, venues, meetings and calls, commitments, threats and "
-                "measures, and who said what, curated from news articles with the excerpt "
-                "supporting every fact. One named graph per source article.",
-                lang="en",
-            ),
-        )
-    )
+    add((ds, DCTERMS.title, Literal(TITLE, lang="en")))
+    add((ds, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
     add((ds, DCTERMS.license, LICENSE))
     publisher = URIRef(base)
     add((ds, DCTERMS.publisher, publisher))
@@ -149,13 +133,21 @@ def describe(
     if stats.modified:
         add((ds, DCTERMS.modified, Literal(stats.modified, datatype=XSD.date)))
         add((ds, DCTERMS.issued, Literal(stats.modified, datatype=XSD.date)))
-    count = lambda n: Literal(n, datatype=XSD.integer)  # noqa: E731
-    add((ds, VOID.triples, count(stats.triples)))
-    add((ds, VOID.entities, count(stats.entities)))
-    add((ds, VOID.classes, count(len(stats.classes))))
-    add((ds, VOID.properties, count(len(stats.properties))))
-    add((ds, VOID.distinctSubjects, count(stats.distinct_subjects)))
-    add((ds, VOID.distinctObjects, count(stats.distinct_objects)))
+
+
+def _count(n: int) -> Literal:
+    return Literal(n, datatype=XSD.integer)
+
+
+def _statistics(g: Graph, ds: URIRef, local: Namespace, base: str, stats: Stats) -> None:
+    """VoID's counts, vocabularies, examples, and the class, property and graph partitions."""
+    add = g.add
+    add((ds, VOID.triples, _count(stats.triples)))
+    add((ds, VOID.entities, _count(stats.entities)))
+    add((ds, VOID.classes, _count(len(stats.classes))))
+    add((ds, VOID.properties, _count(len(stats.properties))))
+    add((ds, VOID.distinctSubjects, _count(stats.distinct_subjects)))
+    add((ds, VOID.distinctObjects, _count(stats.distinct_objects)))
     add((ds, VOID.uriSpace, Literal(base + "id/")))
     for ns in sorted({n for n in STANDARD_PREFIXES.values() if _uses(stats, n)}):
         add((ds, VOID.vocabulary, URIRef(ns)))
@@ -165,12 +157,12 @@ def describe(
         node = local["class-" + _slug(cls)]
         add((ds, VOID.classPartition, node))
         add((node, VOID["class"], URIRef(cls)))
-        add((node, VOID.entities, count(n)))
+        add((node, VOID.entities, _count(n)))
     for prop, n in sorted(stats.properties.items()):
         node = local["property-" + _slug(prop)]
         add((ds, VOID.propertyPartition, node))
         add((node, VOID.property, URIRef(prop)))
-        add((node, VOID.triples, count(n)))
+        add((node, VOID.triples, _count(n)))
     for graph, n in sorted(stats.graphs.items()):
         if not graph:
             continue
@@ -178,7 +170,12 @@ def describe(
         add((ds, VOID.subset, node))
         add((node, RDF.type, VOID.Dataset))
         add((node, DCTERMS.source, URIRef(graph)))
-        add((node, VOID.triples, count(n)))
+        add((node, VOID.triples, _count(n)))
+
+
+def _access(g: Graph, ds: URIRef, local: Namespace, site: str, files: list[dict]) -> None:
+    """The SPARQL endpoint as a DCAT data service, and a distribution per file."""
+    add = g.add
     endpoint = URIRef(site + "sparql")
     add((ds, VOID.sparqlEndpoint, endpoint))
     service = local["sparql"]
@@ -200,7 +197,6 @@ def describe(
             add((ds, VOID.feature, URIRef(FORMAT_FEATURES[entry["format"]])))
         if "bytes" in entry:
             add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.nonNegativeInteger)))
-    return g
 
 
 def _uses(stats: Stats, ns: str) -> bool:

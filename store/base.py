@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-#: Serializer keys a backend understands, by the kind of answer they fit. The web
-#: layer's negotiation table maps media types and file suffixes onto these keys.
-RESULT_FORMATS = ("json", "xml", "csv", "tsv")
-BOOLEAN_FORMATS = ("json", "xml")
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
-DATASET_FORMATS = ("nquads", "trig")
+from diplograph.store.formats import BOOLEAN_KEYS, DATASET_KEYS, GRAPH_KEYS, RESULT_KEYS
+
+#: Serializer keys a backend understands, by the kind of answer they fit: rows of the one
+#: format table (store/formats.py), which the web layer's negotiation reads too.
+RESULT_FORMATS = RESULT_KEYS
+BOOLEAN_FORMATS = BOOLEAN_KEYS
+GRAPH_FORMATS = GRAPH_KEYS
+DATASET_FORMATS = DATASET_KEYS
 
 #: Query forms, as the pre-flight check reports them.
 SELECT, ASK, CONSTRUCT, DESCRIBE = "SELECT", "ASK", "CONSTRUCT", "DESCRIBE"

@@ -28,6 +28,7 @@ from diplograph.store.base import (
 from diplograph.store.bounded import check_bounded
 from diplograph.store.builds import current_build, current_key
 from diplograph.store.checks import DEFAULT_MAX_QUERY_BYTES, check_query
+from diplograph.store.formats import OX_RESULTS
 from diplograph.store.merge import merged, with_merge
 from diplograph.store.pool import DEFAULT_MEMORY_LIMIT, WorkerPool
 
@@ -185,7 +186,7 @@ class EmbeddedStore(Store):
         if truncated:
             tsv, rows = b"".join(tsv.splitlines(keepends=True)[: cap + 1]), cap
         capped = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-        body = capped.serialize(format=_RESULTS[fmt])
+        body = capped.serialize(format=OX_RESULTS[fmt])
         return QueryResult(body, fmt, SELECT, rows, truncated, cap)
 
     def _local_store(self) -> ox.Store:
@@ -219,11 +220,3 @@ class EmbeddedStore(Store):
     def close(self) -> None:
         self._local = None
         self._pool.close()
-
-
-_RESULTS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}

@@ -28,6 +28,7 @@ from diplograph.queries.catalogue import VIOLATION_SUFFIX, execute, load_query
 from diplograph.store.base import StoreError
 from diplograph.store.http import Endpoints, SparqlHttp
 from diplograph.store.merge import merged
+from diplograph.store.nquads import quad_lines, split_graph
 from diplograph.store.remote import RemoteStore
 from diplograph.store.versions import (
     LIST_QUERY,
@@ -105,13 +106,10 @@ def _split(nq_path: Path) -> tuple[dict[str, list[str]], list[str]]:
     """Lines by graph (as the data names it), and their merge (see merge.py)."""
     by_graph: dict[str, list[str]] = {}
     triples: list[str] = []
-    with open(nq_path, encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            triple, graph, _dot = line.rstrip("\n").rsplit(" ", 2)
-            by_graph.setdefault(graph[1:-1], []).append(triple)
-            triples.append(triple)
+    for line in quad_lines(Path(nq_path).read_bytes()):
+        triple, graph = (term.decode() for term in split_graph(line))
+        by_graph.setdefault(graph[1:-1], []).append(triple)
+        triples.append(triple)
     return by_graph, merged(triples)
 
 

@@ -32,9 +32,10 @@ from diplograph.store.base import (
     UnknownGraph,
 )
 from diplograph.store.checks import DEFAULT_MAX_QUERY_BYTES, check_query
+from diplograph.store.formats import OX_RDF as RDF_FORMATS
+from diplograph.store.formats import OX_RESULTS as RESULT_FORMATS
 from diplograph.store.http import JSON_RESULTS, NTRIPLES, Endpoints, SparqlHttp
 from diplograph.store.versions import CURRENT_QUERY, Version, graphs_query, version_id
-from diplograph.store.worker import RDF_FORMATS, RESULT_FORMATS
 
 #: An empty graph named as the only named graph when a query's FROM leaves none: a store's
 #: own choice (Virtuoso: all graphs, old versions included) must never apply.

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from diplograph.ontology.prefixes import XSD
 from diplograph.store.checks import _TOKEN
 
 REGISTRY = "urn:diplograph:versions"
@@ -117,7 +118,6 @@ class Version:
         return term
 
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _BOOLEAN = ox.NamedNode(XSD + "boolean")
 _DURATION = ox.NamedNode(XSD + "duration")
 

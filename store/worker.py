@@ -20,21 +20,10 @@ from diplograph.store.base import (
     StoreError,
     UnknownGraph,
 )
+from diplograph.store.formats import OX_RDF, OX_RESULTS
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
+RESULT_FORMATS = OX_RESULTS  # pyoxigraph's format objects, from the one format table
+RDF_FORMATS = OX_RDF
 _PREFIXED = {"turtle", "rdfxml", "trig"}
 
 

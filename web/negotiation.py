@@ -1,118 +1,20 @@
 """The one content-negotiation table, shared by every view.
 
-Each row ties a serializer key (what `diplograph.store` and rdflib produce)
-to its media type, the other media types clients send for it, its file suffix and
-its W3C format IRI (for service descriptions). Accept headers, `format=` parameters
-and `.ttl`-style suffixes are all resolved against this table and nothing else.
+The table itself is `diplograph.store.formats` (each row ties a serializer key to its
+media type, the other media types clients send for it, its file suffix and its W3C
+format IRI); it is re-exported here for the views. Accept headers, `format=` parameters
+and `.ttl`-style suffixes are all resolved against it and nothing else.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Response, abort, current_app
 from werkzeug.datastructures import MIMEAccept
 
-FORMATS_NS = "http://www.w3.org/ns/formats/"
+from diplograph.store.formats import BY_KEY, GRAPH_KEYS, TABLE, Format
+from diplograph.store.formats import FORMATS_NS as FORMATS_NS  # re-exported
 
-
-@dataclass(frozen=True)
-class Format:
-    key: str  # serializer key understood by the store module
-    kind: str  # "results" (SELECT/ASK), "graph" (triples) or "dataset" (quads)
-    media_type: str
-    aliases: tuple[str, ...]
-    suffix: str | None
-    rdflib: str | None  # rdflib's serializer name, for graphs built in Python
-    w3c: str  # local name in http://www.w3.org/ns/formats/
-    label: str
-
-    @property
-    def content_type(self) -> str:
-        text = self.media_type.startswith("text/") or self.media_type.endswith(
-            ("json", "xml", "n-triples", "n-quads", "trig")
-        )
-        return f"{self.media_type}; charset=utf-8" if text else self.media_type
-
-
-TABLE: tuple[Format, ...] = (
-    Format(
-        "json",
-        "results",
-        "application/sparql-results+json",
-        ("application/json",),
-        ".srj",
-        None,
-        "SPARQL_Results_JSON",
-        "SPARQL results (JSON)",
-    ),
-    Format(
-        "xml",
-        "results",
-        "application/sparql-results+xml",
-        ("application/xml", "text/xml"),
-        ".srx",
-        None,
-        "SPARQL_Results_XML",
-        "SPARQL results (XML)",
-    ),
-    Format("csv", "results", "text/csv", (), ".csv", None, "SPARQL_Results_CSV", "CSV"),
-    Format(
-        "tsv",
-        "results",
-        "text/tab-separated-values",
-        (),
-        ".tsv",
-        None,
-        "SPARQL_Results_TSV",
-        "TSV",
-    ),
-    Format(
-        "turtle",
-        "graph",
-        "text/turtle",
-        ("application/x-turtle",),
-        ".ttl",
-        "turtle",
-        "Turtle",
-        "Turtle",
-    ),
-    Format(
-        "ntriples",
-        "graph",
-        "application/n-triples",
-        ("text/plain",),
-        ".nt",
-        "nt",
-        "N-Triples",
-        "N-Triples",
-    ),
-    Format(
-        "jsonld",
-        "graph",
-        "application/ld+json",
-        ("application/json",),
-        ".jsonld",
-        "json-ld",
-        "JSON-LD",
-        "JSON-LD",
-    ),
-    Format(
-        "rdfxml",
-        "graph",
-        "application/rdf+xml",
-        ("application/xml", "text/xml"),
-        ".rdf",
-        "xml",
-        "RDF_XML",
-        "RDF/XML",
-    ),
-    Format("nquads", "dataset", "application/n-quads", (), ".nq", "nquads", "N-Quads", "N-Quads"),
-    Format("trig", "dataset", "application/trig", (), ".trig", "trig", "TriG", "TriG"),
-)
-
-BY_KEY = {f.key: f for f in TABLE}
-RDF_KEYS = tuple(f.key for f in TABLE if f.kind == "graph")
+RDF_KEYS = GRAPH_KEYS
 
 
 def get(key: str) -> Format:

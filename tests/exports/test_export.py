@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from export_builds import make_build
@@ -72,7 +73,19 @@ def parse_export(path, fmt) -> Dataset:
     return ds
 
 
-FORMATS_KEEP_GRAPHS = {name: spec.quads for name, spec in export.FORMATS.items()}
+# rdflib 7 rejects a local name ending in an escaped '.' (`id:ends\\.`): valid Turtle, read
+# by rapper and Oxigraph, which the tricky fixture has and minted IRIs (slugs) never do.
+OXIGRAPH_READS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
+
+
+def parse_with_oxigraph(path, fmt) -> Dataset:
+    quads = ox.parse(path=str(path), format=OXIGRAPH_READS[fmt])
+    ds = Dataset()
+    ds.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode(), format="nquads")
+    return ds
+
+
+FORMATS_KEEP_GRAPHS = {name: spec.keeps_graphs for name, spec in export.FORMATS.items()}
 
 
 def test_the_build_writes_every_format_of_every_part(built):
@@ -83,7 +96,7 @@ def test_the_build_writes_every_format_of_every_part(built):
     assert {"void.ttl", "context.jsonld", "index.json"} <= names
 
 
-@pytest.mark.parametrize("fmt", [f for f, spec in export.FORMATS.items() if spec.quads])
+@pytest.mark.parametrize("fmt", [f for f, spec in export.FORMATS.items() if spec.keeps_graphs])
 def test_quad_formats_round_trip_with_one_named_graph_per_source(built, built_dataset, fmt):
     parsed = parse_export(built / "exports" / f"diplograph.{fmt}", fmt)
     got, want = graphs_of(parsed), graphs_of(built_dataset)
@@ -95,7 +108,7 @@ def test_quad_formats_round_trip_with_one_named_graph_per_source(built, built_da
         assert isomorphic(got[name], graph), name
 
 
-@pytest.mark.parametrize("fmt", [f for f, spec in export.FORMATS.items() if not spec.quads])
+@pytest.mark.parametrize("fmt", [f for f, spec in export.FORMATS.items() if not spec.keeps_graphs])
 def test_triple_formats_round_trip_to_the_union(built, built_dataset, fmt):
     parsed = union(parse_export(built / "exports" / f"diplograph.{fmt}", fmt))
     nq = parse_export(built / "exports" / "diplograph.nq", "nq")
@@ -166,14 +179,6 @@ def test_committed_context_is_generated_from_the_ontology():
     assert terms["Meeting"] == "dg:Meeting"
 
 
-def test_split_graph_tells_graph_names_from_literals():
-    assert export.split_graph(b'<s> <p> "a <b>"^^<dt> .') == (b'<s> <p> "a <b>"^^<dt>', b"")
-    assert export.split_graph(b"<s> <p> <o> .") == (b"<s> <p> <o>", b"")
-    assert export.split_graph(b"<s> <p> <o> <g> .") == (b"<s> <p> <o>", b"<g>")
-    assert export.split_graph(b'<s> <p> "x y" _:g .') == (b'<s> <p> "x y"', b"_:g")
-    assert export.split_graph(b'<s> <p> "x" .') == (b'<s> <p> "x"', b"")
-
-
 def test_triple_order_deduplicates_the_union():
     lines = [b"<s> <p> <o> <g1> .", b"<s> <p> <o> <g2> .", b"<s> <q> <o> <g1> ."]
     assert list(export.ordered_lines(lines, quads=False)) == [
@@ -184,13 +189,11 @@ def test_triple_order_deduplicates_the_union():
 
 def test_same_data_gives_byte_identical_files(built, tmp_path):
     """A second build in another process (other hash seed) writes the same bytes."""
-    script = (
-        "import sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path; "
-        "from export_builds import make_build; make_build(Path(sys.argv[1]))"
-    )
-    env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    tests_dir = str(ROOT / "tests")
-    subprocess.run([sys.executable, "-c", script, str(tmp_path), tests_dir], check=True, env=env)
+    script = "import sys; from pathlib import Path; from export_builds import make_build; "
+    script += "make_build(Path(sys.argv[1]))"
+    support = str(ROOT / "tests" / "support")
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": support}
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, env=env)
     ours = sorted(p.name for p in (built / "exports").iterdir())
     assert ours == sorted(p.name for p in (tmp_path / "build" / "exports").iterdir())
     for name in ours:
@@ -263,7 +266,8 @@ def serialise_to(tmp_path, lines, fmt):
 def test_tricky_terms_round_trip_in_every_format(tmp_path, fmt, order):
     """Escapes, unicode, tags, datatypes, awkward IRIs; unsorted input is less terse, still right"""
     lines = sorted(TRICKY) if order == "sorted" else sorted(TRICKY, reverse=True)
-    parsed = parse_export(serialise_to(tmp_path, lines, fmt), fmt)
+    path = serialise_to(tmp_path, lines, fmt)
+    parsed = parse_with_oxigraph(path, fmt) if fmt in OXIGRAPH_READS else parse_export(path, fmt)
     want = tricky_dataset()
     if FORMATS_KEEP_GRAPHS[fmt]:
         got, expected = graphs_of(parsed), graphs_of(want)
@@ -290,8 +294,8 @@ def test_turtle_abbreviates_subjects_predicates_and_known_namespaces(tmp_path):
     assert "@prefix dg: <https://w3id.org/diplograph/def#> ." in ttl
     assert ttl.count("\nid:a ") == 1, "one statement per subject"
     assert "id:a\\/b" in ttl and "id:2025-x" in ttl
-    assert "<https://w3id.org/diplograph/id/ends.>" in ttl  # no trailing '.' in a local name
-    assert "<https://w3id.org/diplograph/id/-x>" in ttl
+    assert "id:ends\\." in ttl  # a trailing '.' in a local name is escaped
+    assert "id:\\-x" in ttl  # so is a leading '-'
     assert '"2025-10-30"^^xsd:date .' in ttl or '"2025-10-30"^^xsd:date ;' in ttl
     assert ttl.count('"2025-10-30"') == 1, "a triple in two graphs is written once"
 
@@ -301,7 +305,8 @@ def test_rdfxml_names_any_predicate_and_escapes_markup(tmp_path):
     assert '<abc xmlns="http://example.org/p#1">' in xml
     assert "markup &amp; &lt;b&gt;bold&lt;/b&gt; ]]&gt;" in xml
     assert "cr&#13;, lf\n" in xml
-    assert "rdf:resource=\"https://w3id.org/diplograph/id/q?a=1&amp;b='2'~(3)\"" in xml
+    assert 'rdf:resource="https://w3id.org/diplograph/id/q?a=1&amp;b=&apos;2&apos;~(3)"' in xml
+    assert 'rdf:nodeID="b1x"' in xml, "blank node labels made NCNames"
 
 
 def test_jsonld_copies_json_ready_literals_and_re_encodes_the_others(tmp_path):
