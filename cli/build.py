@@ -18,7 +18,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +29,7 @@ from rdflib import RDF, Dataset, URIRef
 from rdflib.compare import to_canonical_graph
 
 from diplograph import store
+from diplograph.cli.validation import validate_store
 from diplograph.data import DATA_DIR
 from diplograph.loaders.curated import Curated, read_curated
 from diplograph.loaders.entailment import materialise
@@ -39,9 +39,7 @@ from diplograph.loaders.quads import Quads, write_lines
 from diplograph.loaders.records import emit_dataset
 from diplograph.loaders.vocab import load_vocabulary
 from diplograph.ontology import BASE, DG, ONTOLOGY_IRI
-from diplograph.ontology.reasoning import check_consistency_store
 from diplograph.shapes.support import support_refusal
-from diplograph.shapes.validation import validate_store as shacl
 from diplograph.store.builds import instance_dir
 from diplograph.store.lifeline import die_with_parent
 
@@ -221,61 +219,6 @@ def nquads(quads: Quads | Dataset) -> bytes:
 def validate_graphs(graphs: Graphs, *, owl: bool = True, progress=lambda _m: None) -> dict:
     """The validation report of loaded graphs (the `validate` command): see validate_store."""
     return validate_store(graphs.quads.to_store(), owl=owl, progress=progress)
-
-
-def validate_store(store, *, owl: bool = True, progress=lambda _m: None) -> dict:
-    """SHACL shapes and violation queries, with HermiT's OWL check alongside.
-
-    HermiT runs in its own JVM, so a thread waiting on it lets SHACL use the other core.
-    `store` is an Oxigraph store holding the build's named graphs (and, in the build's
-    on-disk store, their merge as the default graph: the validators give the same results
-    either way, which tests/test_build.py checks).
-    """
-    found: dict = {}
-
-    def reason():
-        try:
-            found["owl"] = check_consistency_store(store)
-        except BaseException as exc:  # re-raised in the caller's thread below
-            found["error"] = exc
-
-    thread = threading.Thread(target=reason, name="hermit", daemon=True)
-    if owl:
-        progress("Validating: SHACL shapes, and OWL consistency with HermiT alongside...")
-        thread.start()
-    else:
-        progress("Validating: SHACL shapes...")
-    report = shacl(store)
-    if owl:
-        thread.join()
-        if "error" in found:
-            raise found["error"]
-        result = found["owl"]
-        report["owl"] = {
-            "consistent": result.consistent,
-            "unsatisfiable": result.unsatisfiable,
-            "explanation": result.explanation,
-            "text": result.text(),
-        }
-        report["conforms"] = report["conforms"] and result.ok
-    return report
-
-
-def curation_report(problems: list[Problem]) -> dict:
-    """The validation report of data that could not be read: each problem a violation
-    (file, line, rule, message), so the JSON and HTML reports carry curation errors too."""
-    violations = [
-        {
-            "file": p.file,
-            "line": p.line,
-            "rule": p.rule,
-            "message": p.message,
-            "where": f"{p.file}:{p.line}",
-            "severity": "Violation",
-        }
-        for p in problems
-    ]
-    return {"conforms": False, "stage": "curation", "violations": violations, "warnings": []}
 
 
 def _refuse_if_invalid(report: dict) -> None:

@@ -11,12 +11,12 @@ from diplograph.cli.build import (
     BuildError,
     build,
     check_excerpts,
-    curation_report,
     emit_graphs,
     load_graphs,
     validate_graphs,
 )
 from diplograph.cli.options import fail_with_problems, resolve_sources, sources_option
+from diplograph.cli.validation import curation_report
 from diplograph.data import DATA_DIR
 from diplograph.loaders.errors import CurationError
 from diplograph.ontology import BASE
