@@ -6,13 +6,13 @@ can link to participations, status reports, quantities and excerpts too.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 
 from rdflib import RDF, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
+from diplograph.loaders.assertions import AssertionMixin
 from diplograph.loaders.curated import Curated, Record, as_list
 from diplograph.loaders.dates import parse_date
 from diplograph.loaders.errors import Problem, suggest
@@ -29,6 +29,7 @@ KEY_ALIASES = {
     "parties": "party",
     "destinations": "destination",
     "authors": "author",
+    "cues": "cue",
     "types": "type",
     "participants": "participants",
     "positions": "positions",
@@ -58,7 +59,7 @@ _DURATION = re.compile(
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
-class Emitter:
+class Emitter(AssertionMixin):
     def __init__(self, cur: Curated, vocab: Vocabulary, base: str = BASE):
         self.cur, self.vocab = cur, vocab
         self.ID = Namespace(base + "id/")
@@ -66,6 +67,8 @@ class Emitter:
         self.ds = Quads()
         self.problems: list[Problem] = []
         self.excerpts: list[tuple[str, str, str, int]] = []  # source, text, file, line
+        self.excerpt_nodes: set[URIRef] = set()
+        self.excerpt_uses: set[tuple[str, str]] = set()
         self.source_dates: dict[str, str] = {}
 
     # -- helpers ---------------------------------------------------------
@@ -197,10 +200,15 @@ class Emitter:
                 "unknown-field",
             )
             return
+        quantity = self.vocab.ranges.get(prop) in (DG.Quantity, DG.MonetaryAmount)
         for item in as_list(value):
+            item, support = self.unwrap(rec, key, item, quantity)
+            if item is None:
+                continue
             obj = self.value_for(g, rec, subject, key, prop, item)
             if obj is not None:
                 g.add((subject, prop, obj))
+                self.assert_value(g, rec, subject, prop, obj, item, support)
 
     def value_for(self, g, rec: Record, subject: URIRef, key: str, prop: URIRef, item):
         rng = self.vocab.ranges.get(prop)
@@ -283,15 +291,7 @@ class Emitter:
             return
         source = self.iri(source_id)
         for text in texts:
-            digest = hashlib.sha1(f"{source_id}\n{text}".encode()).hexdigest()[:12]
-            node = self.ID[f"excerpt/{source_id}/{digest}"]
-            short = str(text) if len(text) <= 70 else str(text)[:67] + "..."
-            g.add((node, RDF.type, DG.Excerpt))
-            g.add((node, DG.exact, Literal(" ".join(str(text).split()))))
-            g.add((node, DG.inSource, source))
-            g.add((node, DG.label, Literal(f"“{short}”")))
-            g.add((subject, DG.evidence, node))
-            self.excerpts.append((source_id, str(text), rec.file, getattr(text, "line", rec.line)))
+            g.add((subject, DG.evidence, self.excerpt_node(g, rec, source_id, text)))
         g.add((subject, DG.source, source))
 
     def curated_in(self, g, rec: Record, subject: URIRef):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rdflib import OWL, RDF, SKOS, Literal, URIRef
 
+from diplograph.loaders.assertions import Support, support_of
 from diplograph.loaders.curated import Curated, Record, as_list
 from diplograph.loaders.emit import SPECIAL, WIKIDATA, Emitter
 from diplograph.loaders.errors import suggest
@@ -130,6 +131,8 @@ class RecordEmitter(Emitter):
         g.add((node, DG.holder, person))
         g.add((node, DG.post, post))
         g.add((person, DG.holdsPost, post))
+        as_fact = Record(item, rec.file, "fact", source_id)
+        self.assert_value(g, as_fact, person, DG.holdsPost, post, item["post"], Support([]))
         g.add((node, DG.label, Literal(f"{self.label(rec.id)} as {self.label(str(item['post']))}")))
         org_id = self.cur.definitions.get(str(item["post"]))
         if org_id is not None and "post_in" in org_id.data:
@@ -203,14 +206,30 @@ class RecordEmitter(Emitter):
             term = self.term(rec, "participants", "role", role)
             if term is not None:
                 g.add((node, DG.role, term))
-        self.evidence(g, rec, node, rec.source_id, texts)
+        support = support_of(item)
+        chosen = self.assert_value(g, rec, event, DG.participant, agent, data["agent"], support)
+        self.node_evidence(g, rec, node, chosen, texts)
+
+    def node_evidence(self, g, rec: Record, node: URIRef, chosen: list, texts) -> None:
+        """A participation's or status report's excerpts: its assertion's, else its record's
+        (the node exists on the record's word; its row shows the assertion's)."""
+        if not chosen:
+            self.evidence(g, rec, node, rec.source_id, texts)
+            return
+        for excerpt in chosen:
+            g.add((node, DG.evidence, excerpt))
+        g.add((node, DG.source, self.iri(rec.source_id)))
 
     def status(self, g, rec: Record, subject: URIRef, value, texts) -> None:
+        value, support = self.unwrap(rec, "status", value, False)
+        if value is None:
+            return
         for cls, kind in STATUS_KIND.items():
             if self.is_a(rec.id, cls):
                 term = self.term(rec, "status", kind, value)
                 if term is not None:
                     g.add((subject, DG.status, term))
+                    self.assert_value(g, rec, subject, DG.status, term, value, support)
                 return
         if not self.is_a(rec.id, DG.Event):
             self.problem(
@@ -226,6 +245,7 @@ class RecordEmitter(Emitter):
         node = URIRef(f"{subject}/status/{rec.source_id}/{value}")
         g.add((subject, DG.statusReport, node))
         g.add((subject, DG.reportedStatus, term))
+        chosen = self.assert_value(g, rec, subject, DG.reportedStatus, term, value, support)
         g.add((node, RDF.type, DG.StatusReport))
         g.add((node, DG.eventStatus, term))
         g.add((node, DG.statusOf, subject))
@@ -237,7 +257,7 @@ class RecordEmitter(Emitter):
         publishers = as_list(self.cur.definitions[rec.source_id].data.get("publisher"))
         by = " / ".join(self.label(str(p)) for p in publishers) or rec.source_id
         g.add((node, DG.label, Literal(f"{self.label(rec.id)}: {value} (per {by}, {when})")))
-        self.evidence(g, rec, node, rec.source_id, texts)
+        self.node_evidence(g, rec, node, chosen, texts)
 
     # -- disagreements --------------------------------------------------------------
     def disagreement(self, rec: Record) -> None:
