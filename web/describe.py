@@ -1,8 +1,7 @@
-"""An entity's page as data: its names, its relations in and out as sentences, each with
-the excerpts and the source behind it, and the claims that disagree about it.
+"""An entity's page as data: its names, its relations as sentences, and the disagreements.
 
-Every relation keeps the named graph it was read from, so "who says so" is always the
-source of that graph and the evidence is the excerpts that source cites for the fact.
+Each row keeps the named graph it was read from ("who says so"); its evidence is that of
+its own triple's dg:Assertion (web/assertions.py), never the whole record's excerpts.
 """
 
 from __future__ import annotations
@@ -13,7 +12,16 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from diplograph.web import display
-from diplograph.web.graphdata import DG, OWL_SAMEAS, Quads, Select, incoming, local_id, source_id
+from diplograph.web.assertions import assertion_evidence
+from diplograph.web.graphdata import (
+    DG,
+    OWL_SAMEAS,
+    Quads,
+    Select,
+    incoming,
+    local_id,
+    source_id,
+)
 from diplograph.web.sources import SourceIndex
 
 # Predicates shown in dedicated parts of the page, or plumbing nobody reads as a relation.
@@ -54,6 +62,7 @@ class Support:
     source: str
     source_label: str
     excerpts: list[str] = field(default_factory=list)
+    implied: str = ""
 
 
 @dataclass
@@ -62,6 +71,10 @@ class Relation:
     phrase: str
     object: Node
     support: list[Support] = field(default_factory=list)
+
+    @property
+    def unsupported(self) -> bool:  # no source quotes an excerpt for it, nor says it is implied
+        return not any(s.excerpts or s.implied for s in self.support)
 
 
 @dataclass
@@ -121,6 +134,7 @@ class Describer:
         self.select = select
         self.sources = sources
         self.q = Quads()
+        self.assertions: dict[tuple, tuple[list[str], str]] = {}  # see web/assertions.py
 
     # -- fetching -----------------------------------------------------------------
     def load(self, iri: str) -> list[tuple[str, str, str]]:
@@ -130,6 +144,16 @@ class Describer:
         self.q.fetch(self.select, first)
         self.load_nested([iri, *first])
         return inc
+
+    def row_support(self, s: str, p: str, o, graphs) -> list[Support]:
+        out = []
+        for g in sorted(set(graphs)):
+            sid = source_id(g)
+            if sid is None:
+                continue
+            texts, implied = self.assertions.get((s, p, o, g), ([], ""))
+            out.append(Support(sid, self.sources.short(sid), list(texts), implied))
+        return out
 
     def load_nested(self, nodes) -> None:
         """Excerpts, status reports, dates, participations and quantities of `nodes`."""
@@ -255,6 +279,7 @@ class Describer:
         q = self.q
         if not q.quads(iri) and not inc:
             return None
+        self.assertions = assertion_evidence(self.select, {iri} | {s for s, _p, _g in inc})
         me = Node(q.label(iri), href(iri))
         groups: dict[str, list[Relation]] = defaultdict(list)
         out: dict[tuple[str, ox.Term], list[str]] = defaultdict(list)
@@ -269,7 +294,8 @@ class Describer:
                 roles = sorted({r for g in graphs for r in self.roles(iri, o.value, g)})
                 if roles:
                     obj.note = ", ".join(roles)
-            groups[phrase].append(Relation(me, phrase, obj, self.support(iri, graphs)))
+            support = self.row_support(iri, DG + local, o, graphs)
+            groups[phrase].append(Relation(me, phrase, obj, support))
         by_in: dict[tuple[str, str], list[str]] = defaultdict(list)
         for s, p, g in inc:
             local = p[len(DG) :]
@@ -282,7 +308,8 @@ class Describer:
                 roles = sorted({r for g in graphs for r in self.roles(s, iri, g)})
                 if roles:
                     phrase = f"participant ({', '.join(roles)}) in"
-            rel = Relation(me, phrase, self.node(s), self.support(s, graphs))
+            support = self.row_support(s, DG + local, ox.NamedNode(iri), graphs)
+            rel = Relation(me, phrase, self.node(s), support)
             groups[display.inverse_label(local)].append(rel)
         for rels in groups.values():
             rels.sort(key=lambda r: r.object.label.casefold())

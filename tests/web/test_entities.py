@@ -117,3 +117,22 @@ def test_entity_iris_dereference_under_a_configured_base(tmp_path):
         assert source.status_code == 200 and b"Alpha" in source.data
     finally:
         app.extensions[STORE_KEY].close()
+
+
+def test_regression_busan_followed_by_row_shows_its_own_excerpt_not_taiwan(client):
+    """Issue 17: "followed by → the 24 Nov call" showed the record's Taiwan excerpt."""
+    html = page(client, "/id/trump-xi-busan-meeting-2025")
+    rows = re.findall(
+        r'<li class="relation">(.*?)</li>\s*(?=<li class="relation">|</ul>)', html, re.S
+    )
+    followed = [r for r in rows if "followed by" in r and "call" in text_of(r).lower()]
+    assert followed, "no 'followed by' row to the call"
+    for row in followed:
+        seen = text_of(row)
+        assert "Focused discussions on economic cooperation and Taiwan" not in seen
+        assert "supports this row" in seen or "“" in seen or "blockquote" in row
+
+
+def test_a_row_without_excerpts_says_so(client):
+    seen = text_of(page(client, "/id/busan"))
+    assert "No excerpt supports this row." in seen  # located in: curated, not sourced
