@@ -23,13 +23,12 @@ def split_quad(line: bytes) -> tuple[bytes, bytes, bytes, bytes]:
 
     The line may end in ' .' or ' .\\n'; each term is spelled as on the line.
     """
-    s, p, rest = line.split(b" ", 2)
-    rest = rest.rstrip()[:-1].rstrip()  # the final '.'
-    # a literal object may hold spaces and ends at the first one after its last quote
-    cut = rest.find(b" ", rest.rfind(b'"')) if rest[:1] == b'"' else rest.find(b" ")
-    if cut < 0:
-        return s, p, rest, b""
-    return s, p, rest[:cut], rest[cut + 1 :]
+    s, p, o, rest = line.split(b" ", 3)
+    if o[0] == 34:  # a literal may hold spaces: it ends at the first one after its last quote
+        rest = line[len(s) + len(p) + 2 :]
+        end = rest.find(b" ", rest.rfind(b'"'))
+        o, rest = rest[:end], rest[end + 1 :]
+    return s, p, o, rest.rstrip()[:-1].rstrip()
 
 
 def split_graph(line: bytes) -> tuple[bytes, bytes]:
