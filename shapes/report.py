@@ -22,12 +22,50 @@ def render_text(report: dict) -> str:
             lines.append(owl["explanation"])
     for iri in owl.get("unsatisfiable", []):
         lines.append(f"OWL check (HermiT): unsatisfiable class {iri}")
+    if report.get("evidence_support") is not None:
+        lines.append(
+            f"Evidence support: {report['evidence_support']:.1%} of "
+            f"{report.get('evidence_assertions', 0)} assertions "
+            f"(threshold {report.get('evidence_support_threshold', 0):.0%}); "
+            f"{len(report.get('unsupported_assertions', []))} unsupported."
+        )
     n_v, n_w = len(report.get("violations", [])), len(report.get("warnings", []))
     lines.append(
         f"{'Conforms' if report.get('conforms') else 'Does not conform'}: "
         f"{n_v} violation(s), {n_w} warning(s)."
     )
     return "\n".join(lines)
+
+
+def render_support_html(report: dict) -> str:
+    """The support check: its share, and the rows no excerpt supports (file:line each)."""
+    share = report.get("evidence_support")
+    if share is None:
+        return ""
+    threshold = report.get("evidence_support_threshold", 0)
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(str(i.get(k, '')))}</td>"
+            for k in ("where", "subject", "predicate", "object", "message")
+        )
+        + "</tr>"
+        for i in report.get("unsupported_assertions", [])
+    )
+    table = (
+        "<table><thead><tr><th>file:line</th><th>subject</th><th>predicate</th>"
+        f"<th>object</th><th>why</th></tr></thead><tbody>{rows}</tbody></table>"
+        if rows
+        else "<p>Every checked row has an excerpt that mentions its value, or says why it "
+        "is implied.</p>"
+    )
+    return (
+        '<section class="evidence-support"><h2>Evidence support</h2>'
+        f"<p>evidence_support: <strong>{share:.1%}</strong> of "
+        f"{report.get('evidence_assertions', 0)} assertions (threshold {threshold:.0%}). "
+        "Rows no excerpt supports:</p>"
+        f"{table}</section>"
+    )
 
 
 def render_json(report: dict) -> str:
@@ -44,6 +82,7 @@ def render_html(report: dict) -> str:
             )
             rows.append(f'<tr class="{kind[:-1]}"><td>{kind[:-1]}</td>{cells}</tr>')
     status = "conforms" if report.get("conforms") else "does not conform"
+    support = render_support_html(report)
     table = (
         (
             "<table><thead><tr><th>severity</th><th>file:line</th><th>shape</th>"
@@ -54,4 +93,6 @@ def render_html(report: dict) -> str:
         if rows
         else "<p>No violations or warnings.</p>"
     )
-    return f'<section class="validation-report"><p>The build {status}.</p>{table}</section>'
+    return (
+        f'<section class="validation-report"><p>The build {status}.</p>{table}</section>{support}'
+    )

@@ -127,3 +127,12 @@ def test_build_prints_counts_that_reach_the_lower_bounds(tmp_path, monkeypatch):
     for name, bound in LOWER_BOUNDS.items():
         assert printed[name] >= bound, name
     assert (tmp_path / "instance" / "current" / "graph.nq").is_file()
+
+
+def test_the_real_data_reaches_the_evidence_support_threshold(graphs):
+    from diplograph.shapes.support import EVIDENCE_SUPPORT_THRESHOLD, evidence_support
+
+    report = evidence_support(graphs.quads.to_store())
+    assert report["evidence_assertions"] >= 700
+    failing = [f"{i['where']}: {i['message']}" for i in report["unsupported_assertions"]]
+    assert report["evidence_support"] >= EVIDENCE_SUPPORT_THRESHOLD, failing

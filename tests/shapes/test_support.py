@@ -1,0 +1,133 @@
+"""The support check: the share of assertions an excerpt of their own mentions, and refusal."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from diplograph.cli.build import load_graphs
+from diplograph.shapes.support import (
+    EVIDENCE_SUPPORT_THRESHOLD,
+    evidence_support,
+    support_refusal,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+MINIMAL = FIXTURES / "valid" / "minimal"
+FACTS = "facts/mini-2025-10-24.yaml"
+
+
+def support_of(tmp_path: Path, *edits: tuple[str, str], cues: str = "") -> dict:
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    path = data / FACTS
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    if cues:
+        topics = data / "entities" / "topics.yaml"
+        topics.write_text(
+            topics.read_text().replace("  label: Trade\n", f"  label: Trade\n  cues: [{cues}]\n")
+        )
+    graphs = load_graphs(data, sources_dir=FIXTURES / "sources")
+    return evidence_support(graphs.quads.to_store())
+
+
+TRADE = (
+    "    topics: [{id: trade, implied: the fixture assumes a trade agenda; no sentence names it}]"
+)
+
+
+def test_the_minimal_data_is_fully_supported(tmp_path):
+    report = support_of(tmp_path)
+    assert report["evidence_support"] == 1.0 and report["unsupported_assertions"] == []
+    assert report["evidence_assertions"] == 16
+
+
+def test_a_value_no_excerpt_mentions_fails_with_its_file_and_line(tmp_path):
+    report = support_of(tmp_path, (TRADE, "    topics: [trade]"))
+    assert report["evidence_support"] == round(15 / 16, 4)
+    [failing] = report["unsupported_assertions"]
+    assert failing["where"] == f"{FACTS}:13"
+    assert failing["object"].endswith("/trade") and "no excerpt supports" in failing["message"]
+
+
+def test_an_own_excerpt_that_does_not_mention_the_value_fails(tmp_path):
+    report = support_of(
+        tmp_path, (TRADE, '    topics: [{id: trade, excerpt: "Minister Gamma said"}]')
+    )
+    [failing] = report["unsupported_assertions"]
+    assert "no excerpt of this value mentions Trade" in failing["message"]
+
+
+def test_an_own_excerpt_that_mentions_the_value_passes(tmp_path):
+    report = support_of(tmp_path, (TRADE, '    topics: [{id: soybeans, excerpt: "of soybeans"}]'))
+    assert report["unsupported_assertions"] == []
+
+
+def test_a_curated_cue_counts_as_a_mention(tmp_path):
+    edit = (TRADE, '    topics: [{id: trade, excerpt: "committed to buy"}]')
+    assert support_of(tmp_path / "a", edit)["unsupported_assertions"] != []
+    assert support_of(tmp_path / "b", edit, cues="committed to buy")["unsupported_assertions"] == []
+
+
+def test_implied_counts_as_support(tmp_path):
+    report = support_of(tmp_path, (TRADE, "    topics: [{id: trade, implied: because}]"))
+    assert report["unsupported_assertions"] == []
+
+
+def test_below_the_threshold_the_refusal_names_each_failing_file_and_line():
+    failing = [{"where": f"{FACTS}:13", "message": "no excerpt supports this value (Trade)"}]
+    report = {"evidence_support": 0.5, "unsupported_assertions": failing}
+    refusal = support_refusal(report)
+    assert "below the threshold of 95%" in refusal and f"{FACTS}:13: no excerpt" in refusal
+    assert support_refusal({"evidence_support": EVIDENCE_SUPPORT_THRESHOLD}) is None
+
+
+def test_the_build_refuses_data_below_the_threshold(tmp_path):
+    import pytest
+
+    from diplograph.cli.build import BuildError, build
+
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    path = data / FACTS
+    text = path.read_text(encoding="utf-8").replace(TRADE, "    topics: [trade]")
+    text = text.replace(
+        "    target: {id: china, implied: the curbs the tariff answers are China's}",
+        "    target: china",
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build(data, tmp_path / "instance", sources_dir=FIXTURES / "sources", publish=False)
+    assert "below the threshold" in str(err.value)
+    assert f"{FACTS}:13:" in str(err.value) and f"{FACTS}:36:" in str(err.value)
+
+
+def test_the_reports_show_the_share_and_each_unsupported_row():
+    from diplograph.shapes.report import render_html, render_text
+
+    failing = [
+        {
+            "where": f"{FACTS}:13",
+            "subject": "s",
+            "predicate": "topic",
+            "object": "trade",
+            "message": "no excerpt supports this value (Trade)",
+        }
+    ]
+    report = {
+        "conforms": True,
+        "evidence_support": 0.9375,
+        "evidence_support_threshold": 0.95,
+        "evidence_assertions": 16,
+        "unsupported_assertions": failing,
+    }
+    page = render_html(report)
+    assert "evidence_support: <strong>93.8%</strong> of 16 assertions" in page
+    assert f"<td>{FACTS}:13</td>" in page and "no excerpt supports this value" in page
+    assert "Evidence support: 93.8% of 16 assertions (threshold 95%); 1 unsupported." in (
+        render_text(report)
+    )
