@@ -17,6 +17,9 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MINIMAL = FIXTURES / "valid" / "minimal"
 SOURCE = "mini-2025-10-24"
 FACTS = "facts/mini-2025-10-24.yaml"
+TRADE = (
+    "    topics: [{id: trade, implied: the fixture assumes a trade agenda; no sentence names it}]"
+)
 
 
 def with_facts(tmp_path: Path, old: str, new: str) -> Path:
@@ -125,7 +128,7 @@ def test_the_record_excerpts_still_support_the_fact_itself(graph):
     "old, new, s, p, o, excerpt",
     [
         (
-            "    topics: [{id: trade, implied: the fixture assumes a trade agenda; no sentence names it}]",
+            TRADE,
             '    topics: [{id: soybeans, excerpt: "12 million tonnes of soybeans"}]',
             "alpha-beta-meeting",
             DG.topic,
