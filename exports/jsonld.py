@@ -5,6 +5,10 @@ property) and embedded in every dump, so no processor ever has to fetch it.
 The writer compacts by rule rather than through a JSON-LD library: terms for
 dg: properties, prefixed names elsewhere, explicit value objects for anything
 a term would coerce wrongly. That keeps a million quads to a single pass.
+
+It is the one hand-written writer left: pyoxigraph writes only expanded JSON-LD, and
+compacting through pyld took 122 s for 100k lines (21 s for 10k), so at least 20 minutes
+for a million (docs/benchmarks-export.md). pyld remains the tests' cross-check.
 """
 
 from __future__ import annotations
