@@ -64,6 +64,15 @@ DEFAULT_MAX_QUERY_BYTES = 100_000
 #: Brackets deeper than this are refused: no real query needs them, and a parser's
 #: recursion on ten thousand of them can overflow the worker's stack.
 MAX_NESTING = 64
+#: Operator symbols (`!`, `|`, `&`, `+`, `-`, `*`, `/`, `=`, `<`, `>`; `||` counts two) in
+#: one query. The engine parses and evaluates an operator chain recursively: 10,000 `!` or
+#: `||` overflow a worker's stack with no bracket at all. Thousands is far past real use.
+MAX_OPERATORS = 4096
+#: Clauses of one query that each wrap the query's algebra once more (BIND, FILTER,
+#: OPTIONAL, UNION, MINUS, VALUES, GRAPH): 5,000 BINDs overflow the stack.
+MAX_CLAUSES = 1000
+_OPERATOR_CHARS = frozenset("!|&+-*/=<>")
+_CLAUSE_WORDS = frozenset({"BIND", "FILTER", "OPTIONAL", "UNION", "MINUS", "VALUES", "GRAPH"})
 _OPEN, _CLOSE = "({[", ")}]"
 _PATH_ATOM = {"iri", "pname"}
 
@@ -98,6 +107,7 @@ def checked(text: str, max_bytes: int) -> tuple[QueryInfo, list[tuple[str, str, 
                 "requests. (Prefix names containing 'service' are refused for the same reason.)"
             )
     _check_shape(tokens)
+    _check_length(tokens)
     base, prefixes, position = _prologue(tokens)
     if position == len(tokens):
         raise QuerySyntaxError("Query syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE.")
@@ -112,6 +122,26 @@ def checked(text: str, max_bytes: int) -> tuple[QueryInfo, list[tuple[str, str, 
     from_graphs, from_named = _dataset(tokens[position:], base, prefixes)
     info = QueryInfo(text, _FORMS[keyword], prefixes, tuple(from_graphs), tuple(from_named))
     return info, scanned
+
+
+def _check_length(tokens) -> None:
+    """Refuse operator chains and clause lists long enough to overflow the engine's stack."""
+    operators = clauses = 0
+    for kind, value in tokens:
+        if kind == "other" and value in _OPERATOR_CHARS:
+            operators += 1
+        elif kind == "word" and value.upper() in _CLAUSE_WORDS:
+            clauses += 1
+    if operators > MAX_OPERATORS:
+        raise QueryRejected(
+            f"Query has {operators} operator symbols; at most {MAX_OPERATORS} are allowed "
+            "(write long alternatives as VALUES or IN)."
+        )
+    if clauses > MAX_CLAUSES:
+        raise QueryRejected(
+            f"Query has {clauses} BIND, FILTER, OPTIONAL, UNION, MINUS, VALUES or GRAPH "
+            f"clauses; at most {MAX_CLAUSES} are allowed."
+        )
 
 
 def _check_shape(tokens) -> None:

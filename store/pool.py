@@ -7,23 +7,41 @@ query costs one worker for the length of the limit and nobody else waits on it; 
 DEMOTE_AFTER its worker also runs at the lowest CPU priority, so it slows nobody down.
 Workers are forked from a forkserver that has pyoxigraph preloaded: replacing
 one is cheap, and no worker inherits the web server's threads.
+
+Each worker caps its own address space (RLIMIT_AS, `memory_limit`): a query that needs
+more makes the engine's allocation fail, which aborts that worker alone; the request gets
+a 503 naming the limit, and the next one a fresh worker. A worker that dies of anything
+else is logged with its signal.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 import time
 
+from diplograph.store import worker as worker_module
 from diplograph.store.base import QueryTimeout, StoreBusy, StoreError
+from diplograph.store.worker import WorkerOutOfMemory, out_of_memory_message
 
-_WORKER_MODULE = "diplograph.store.worker"
+_WORKER_MODULE = worker_module.__name__
 #: Seconds after which a query still running drops to the lowest CPU priority, so a
 #: runaway (up to the time limit) takes CPU only from idle time, not from pages.
 DEMOTE_AFTER = 1.0
 LOWEST_PRIORITY = 19
+#: Bytes of address space each query worker may map (RLIMIT_AS); None or 0: no limit.
+#: An idle worker maps about 380 MB (most of it reserved, not resident).
+DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024
+
+log = logging.getLogger(__name__)
+
+
+class WorkerCrashed(StoreBusy):
+    """The worker died mid-query (a signal, not the time limit): replaced, and logged."""
 
 
 def _demote(worker) -> bool:
@@ -34,16 +52,12 @@ def _demote(worker) -> bool:
     return True
 
 
-def _worker_main(conn) -> None:
-    from diplograph.store import worker
-
-    worker.serve(conn)
-
-
 class _Worker:
-    def __init__(self, ctx):
+    def __init__(self, ctx, memory_limit: int | None):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        self.process = ctx.Process(
+            target=worker_module.serve, args=(child, memory_limit), daemon=True
+        )
         self.process.start()
         child.close()
 
@@ -60,8 +74,14 @@ class _Worker:
 class WorkerPool:
     """Run (operation, path, kwargs) in a worker; kill it if it outlives the timeout."""
 
-    def __init__(self, size: int = 2, demote_after: float = DEMOTE_AFTER):
+    def __init__(
+        self,
+        size: int = 2,
+        demote_after: float = DEMOTE_AFTER,
+        memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    ):
         self._demote_after = demote_after
+        self.memory_limit = memory_limit or None
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload([_WORKER_MODULE])
         self._size = max(1, size)
@@ -103,11 +123,12 @@ class WorkerPool:
                 self._retire(worker)
                 worker = None
         except (EOFError, OSError, BrokenPipeError) as exc:
+            death = None
             if worker is not None:
+                death = self._death(worker, operation, path)
                 self._retire(worker)
                 worker = None
-            # Transient, like a busy pool: the next request gets a fresh worker.
-            raise StoreBusy(
+            raise death or StoreBusy(
                 f"Query worker died ({type(exc).__name__}); it has been replaced: try again."
             ) from exc
         finally:
@@ -116,10 +137,27 @@ class WorkerPool:
             raise value
         return value
 
+    def _death(self, worker: _Worker, operation: str, path: str) -> StoreBusy | None:
+        """Why a worker died mid-request, logged; None when it did not die (a closed pipe)."""
+        worker.process.join(2)
+        code = worker.process.exitcode
+        if code is None:
+            return None
+        cause = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+        log.error("query worker %s died during a %s on %s (%s)", worker.pid, operation, path, cause)
+        if code == -signal.SIGABRT and self.memory_limit:
+            return WorkerOutOfMemory(out_of_memory_message(self.memory_limit))
+        if code < 0:
+            return WorkerCrashed(
+                f"Query worker crashed ({cause}) running this query; it has been replaced. "
+                "The query is likely to crash it again: simplify it."
+            )
+        return None
+
     def _spawn(self) -> _Worker:
         if self._closed:
             raise StoreError("The store has been closed.")
-        worker = _Worker(self._ctx)
+        worker = _Worker(self._ctx, self.memory_limit)
         with self._lock:
             self._workers.add(worker)
         return worker

@@ -8,6 +8,8 @@ when the parent names a different build directory.
 from __future__ import annotations
 
 import itertools
+import os
+import resource
 
 import pyoxigraph as ox
 
@@ -17,6 +19,7 @@ from diplograph.store.base import (
     SELECT,
     QueryRejected,
     QuerySyntaxError,
+    StoreBusy,
     StoreError,
     UnknownGraph,
 )
@@ -35,11 +38,22 @@ class _Opened:
 
 
 def _execute(opened, text, default_graphs=None, named_graphs=None, from_graphs=(), base_iri=None):
-    """Run on the stored merge (the default graph) unless the request names its dataset."""
-    missing = [g for g in from_graphs if g not in opened.graphs]
+    """Run on the stored merge (the default graph) unless the request names its dataset.
+
+    The protocol's default-graph-uri / named-graph-uri, when given, replace the query's
+    FROM / FROM NAMED (SPARQL 1.1 Protocol, 2.1.4), so only the parameters are checked then.
+    Either way a graph name this dataset does not hold is refused with the same message.
+    """
+    if default_graphs is not None or named_graphs is not None:
+        named = [("default-graph-uri", g) for g in default_graphs or []]
+        named += [("named-graph-uri", g) for g in named_graphs or []]
+    else:
+        named = [("FROM", g) for g in from_graphs]
+    missing = [(how, g) for how, g in named if g not in opened.graphs]
     if missing:
+        how, graph = missing[0]
         raise UnknownGraph(
-            f"FROM <{missing[0]}> is not a graph in this dataset; nothing is ever fetched. "
+            f"{how} <{graph}> is not a graph in this dataset; nothing is ever fetched. "
             "Ask the service description (GET without a query) for the graph names."
         )
     kwargs = {"base_iri": base_iri} if base_iri else {}
@@ -143,8 +157,27 @@ OPERATIONS = {
 }
 
 
-def serve(conn) -> None:
+class WorkerOutOfMemory(StoreBusy):
+    """The query needed more memory than a worker may have; the worker was replaced."""
+
+
+def out_of_memory_message(limit: int) -> str:
+    return (
+        f"Query stopped: it needed more than the {limit // (1024 * 1024)} MiB memory limit "
+        "of a query worker. Narrow it (fewer rows, shorter strings) before trying again."
+    )
+
+
+def limit_memory(limit: int | None) -> None:
+    """Cap this process's address space: an allocation past it fails, and the engine aborts
+    this worker alone (the pool reports the limit)."""
+    if limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def serve(conn, memory_limit: int | None = None) -> None:
     """Answer (operation, store path, kwargs) requests until the parent hangs up."""
+    limit_memory(memory_limit)
     opened = None
     while True:
         try:
@@ -158,6 +191,9 @@ def serve(conn) -> None:
             reply = ("ok", OPERATIONS[operation](opened, **kwargs))
         except StoreError as exc:
             reply = ("error", exc)
+        except MemoryError:  # Python's side of the limit: answer, then make way for a fresh one
+            conn.send(("error", WorkerOutOfMemory(out_of_memory_message(memory_limit or 0))))
+            os._exit(1)
         except Exception as exc:  # report, never die: the parent maps it to a 500
             reply = ("error", StoreError(f"{type(exc).__name__}: {exc}"))
         conn.send(reply)

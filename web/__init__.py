@@ -9,7 +9,24 @@ from flask import Flask
 
 from diplograph import store as st
 from diplograph.store.builds import instance_dir
-from diplograph.web import drafts
+from diplograph.web import (
+    assets,
+    buffering,
+    catalogue_views,
+    drafts,
+    entities,
+    exports,
+    network,
+    pages,
+    protocol,
+    ratelimit,
+    search,
+    security,
+    sparql,
+    timeline,
+)
+from diplograph.web.context import STORE_KEY
+from diplograph.web.settings import ServeSettings
 
 DEFAULTS = {
     "QUERY_TIMEOUT": st.DEFAULT_TIMEOUT,  # seconds before a query's worker is killed
@@ -17,23 +34,23 @@ DEFAULTS = {
     "MAX_QUERY_BYTES": st.DEFAULT_MAX_QUERY_BYTES,
     "WORKERS": None,  # query worker processes; None: max(2, CPUs)
     "STORE_URL": None,  # a SPARQL 1.1 store's query URL (see `diplograph push`); None: embedded
+    "WORKER_MEMORY": ServeSettings.worker_memory,  # bytes of address space per query worker
 }
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app. Settings: defaults, then FLASK_* environment variables, then test_config."""
-    home = Path((test_config or {}).get("DIPLOGRAPH_HOME") or instance_dir())
+def create_app(config: ServeSettings | dict | None = None) -> Flask:
+    """Build the app from `diplograph serve`'s settings object, or from a test's dict of
+    Flask settings (over the defaults). With neither (`flask run`), FLASK_* variables."""
+    if isinstance(config, ServeSettings):
+        config = config.app_config()
+    home = Path((config or {}).get("DIPLOGRAPH_HOME") or instance_dir())
     # `diplograph` is a namespace package: Flask cannot guess an instance path for it.
     app = Flask(__name__, instance_path=str(home.resolve()))
     app.config.from_mapping(DEFAULTS, DIPLOGRAPH_HOME=str(home))
-    if test_config is None:
+    if config is None:
         app.config.from_prefixed_env()
     else:
-        app.config.from_mapping(test_config)
-    # A form-encoded query can be three times its text; refuse larger bodies unread.
-    app.config.setdefault("MAX_CONTENT_LENGTH", 3 * int(app.config["MAX_QUERY_BYTES"]) + 4096)
-
-    from diplograph.web.context import STORE_KEY
+        app.config.from_mapping(config)
 
     store = st.open_store(
         app.config["DIPLOGRAPH_HOME"],
@@ -42,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         max_rows=app.config["MAX_ROWS"] and int(app.config["MAX_ROWS"]),
         max_query_bytes=int(app.config["MAX_QUERY_BYTES"]),
         store_url=app.config["STORE_URL"],
+        worker_memory=int(app.config["WORKER_MEMORY"] or 0),
     )
     app.extensions[STORE_KEY] = store
     atexit.register(store.close)
@@ -51,9 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from diplograph.web import ratelimit, sparql
-
     ratelimit.init_app(app)
+    protocol.init_app(app)
+    buffering.init_app(app)
     app.register_blueprint(sparql.bp)
     for bp in _page_blueprints():
         app.register_blueprint(bp)
@@ -63,18 +81,6 @@ def _register_blueprints(app: Flask) -> None:
 
 def _page_blueprints() -> list:
     """The page blueprints, in the order their routes should be matched."""
-    from diplograph.web import (
-        assets,
-        catalogue_views,
-        entities,
-        exports,
-        network,
-        pages,
-        search,
-        security,
-        timeline,
-    )
-
     return [
         security.bp,
         assets.bp,
@@ -88,4 +94,4 @@ def _page_blueprints() -> list:
     ]
 
 
-__all__ = ["DEFAULTS", "create_app"]
+__all__ = ["DEFAULTS", "ServeSettings", "create_app"]

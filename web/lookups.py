@@ -5,18 +5,18 @@ run under the GIL by every server thread, cost several times that. This WSGI lay
 answers only the plainest requests (a GET, or a POST of an application/x-www-form-urlencoded
 form with a Content-Length within MAX_CONTENT_LENGTH, carrying `query` and at most one
 `format` parameter, a query `bounded.py` accepts) and gives every other request, and every
-failure, to Flask untouched (a form it read is handed on as the request body): refusals,
-errors and their messages stay in one place.
+failure, to Flask untouched (a form it read, or failed to read, is handed on with the
+request: protocol.read_body): refusals, errors and their messages stay in one place.
 
-What Flask would apply is applied here too: the per-client concurrency limit (the same
-limiter; a client over its limit is handed to Flask, which answers 429), negotiation by
+What Flask would apply is applied here too, in the same order: the per-client concurrency
+limit first (the same limiter; a client over its limit is handed to Flask, which answers
+429 without reading the body), then the body, read with the same deadline, negotiation by
 the same table, the row cap and its headers, CORS and `nosniff`. A test checks that both
 paths answer the same requests with the same status, headers and bytes.
 """
 
 from __future__ import annotations
 
-from io import BytesIO
 from urllib.parse import unquote
 
 from werkzeug.datastructures import MIMEAccept
@@ -26,11 +26,19 @@ from werkzeug.wrappers import Request
 from diplograph import store as st
 from diplograph.web import negotiation, ratelimit
 from diplograph.web.context import STORE_KEY
+from diplograph.web.protocol import (
+    EXPOSED,
+    ProtocolError,
+    bounded,
+    pairs,
+    read_body,
+    result_headers,
+)
 
 #: Headers every /sparql answer carries (sparql._cors and security.add_security_headers).
 COMMON = [
     ("Access-Control-Allow-Origin", "*"),
-    ("Access-Control-Expose-Headers", None),  # filled from sparql.EXPOSED
+    ("Access-Control-Expose-Headers", EXPOSED),
     ("Vary", "Accept"),
     ("X-Content-Type-Options", "nosniff"),
 ]
@@ -44,86 +52,81 @@ class FastLane:
     """WSGI middleware in front of the Flask app (installed by the sparql blueprint)."""
 
     def __init__(self, wsgi_app, app):
-        from diplograph.web import sparql
-
         self.wsgi_app = wsgi_app
         self.app = app
-        self.sparql = sparql
-        self.common = [(k, v if v is not None else sparql.EXPOSED) for k, v in COMMON]
         self._formats: dict = {}
         self._bases: dict = {}
 
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") == "/sparql":
-            method = environ.get("REQUEST_METHOD")
-            answer = None
-            if method == "GET":
-                raw = environ.get("QUERY_STRING", "").encode("latin-1")  # PEP 3333's str
-                answer = self._answer(environ, raw, "query string")
-            elif method == "POST" and not environ.get("QUERY_STRING"):
-                form = self._form(environ)
-                if form is not None:
-                    answer = self._answer(environ, form, "form body")
-            if answer is not None:
-                headers, body = answer
-                start_response("200 OK", headers)
-                return [body]
+        if environ.get("PATH_INFO") == "/sparql" and self._plain(environ):
+            limiter = self.app.extensions.get(ratelimit.KEY)
+            client = environ.get("REMOTE_ADDR") or "unknown"
+            if limiter is None or limiter.acquire(client):  # else Flask answers the 429
+                try:
+                    answer = self._answer(environ)
+                finally:
+                    if limiter is not None:
+                        limiter.release(client)
+                if answer is not None:
+                    headers, body = answer
+                    start_response("200 OK", headers)
+                    return [body]
         return self.wsgi_app(environ, start_response)
 
-    def _form(self, environ) -> bytes | None:
-        """The body of a plain form POST; None: not one (Flask can still read the body)."""
+    def _plain(self, environ) -> bool:
+        """A GET, or a POST of a UTF-8 form with a Content-Length Flask would accept."""
+        if self.app.config.get("TRUSTED_HOSTS") is not None:
+            return False  # Flask validates the Host header first; keep one place doing that
+        method = environ.get("REQUEST_METHOD")
+        if method == "GET":
+            return True
+        if method != "POST" or environ.get("QUERY_STRING"):
+            return False
         kind = environ.get("CONTENT_TYPE", "")
         if kind != FORM:
             mimetype, options = parse_options_header(kind)
             charset = options.get("charset", "utf-8").lower()
             if mimetype != FORM or charset not in ("utf-8", "utf8"):
-                return None
+                return False
         try:
             length = int(environ.get("CONTENT_LENGTH") or "")
         except ValueError:
-            return None  # chunked or malformed: Flask decides
+            return False  # chunked or malformed: Flask decides
         limit = self.app.config.get("MAX_CONTENT_LENGTH")
-        if length < 0 or (limit is not None and length > limit):
-            return None  # Flask answers 413 without reading it
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = BytesIO(body)  # read once; Flask reads it again if need be
-        environ["CONTENT_LENGTH"] = str(len(body))
-        return body if len(body) == length else None
+        return length >= 0 and (limit is None or length <= limit)  # else Flask answers 413
 
-    def _answer(self, environ, raw: bytes, what: str):
+    def _answer(self, environ):
         """(headers, body), or None: let Flask answer (and refuse, or explain, if need be)."""
-        if self.app.config.get("TRUSTED_HOSTS") is not None:
-            return None  # Flask validates the Host header first; keep one place doing that
+        if environ["REQUEST_METHOD"] == "GET":
+            raw, what = environ.get("QUERY_STRING", "").encode("latin-1"), "query string"
+        else:
+            try:
+                raw, what = read_body(environ, self.app), "form body"
+            except ProtocolError:
+                return None  # read_body noted it: Flask answers with the same error
         query, fmt = self._params(environ, raw, what)
         if query is None or fmt is None:
             return None
-        limiter = self.app.extensions.get(ratelimit.KEY)
-        client = environ.get("REMOTE_ADDR") or "unknown"
-        if limiter is not None and not limiter.acquire(client):
-            return None  # Flask answers the 429
         try:
             store = self.app.extensions[STORE_KEY]
-            result = self.sparql.bounded(store, query, fmt.key, self._base_iri(environ))
+            result = bounded(store, query, fmt.key, self._base_iri(environ))
         except st.StoreError:
             return None  # Flask runs it again and maps the error to its status
-        finally:
-            if limiter is not None:
-                limiter.release(client)
         if result is None:
             return None
-        headers = self.sparql.result_headers(result)
+        headers = result_headers(result)
         headers.append(("Content-Length", str(len(result.body))))
-        return headers + self.common, result.body
+        return headers + COMMON, result.body
 
     def _params(self, environ, raw: bytes, what: str):
-        """(query, results format), decoded as strictly as sparql._pairs; None: not plain."""
+        """(query, results format), decoded as strictly as protocol.pairs; None: not plain."""
         try:
             text = raw.decode("utf-8")
             if text.startswith("query=") and "&" not in text:  # parse_qsl's one-field case
                 params = [("query", unquote(text[6:].replace("+", " "), errors="strict"))]
             else:
-                params = self.sparql._pairs(raw, what)
-        except (self.sparql.ProtocolError, UnicodeError):
+                params = pairs(raw, what)
+        except (ProtocolError, UnicodeError):
             return None, None
         queries = [value for name, value in params if name == "query"]
         formats = [value for name, value in params if name == "format"]

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MIMEAccept
 
 from diplograph.store.formats import BY_KEY, GRAPH_KEYS, TABLE, Format
 from diplograph.store.formats import FORMATS_NS as FORMATS_NS  # re-exported
+from diplograph.web.context import STORE_KEY
 
 RDF_KEYS = GRAPH_KEYS
 
@@ -76,8 +77,6 @@ def from_accept(request) -> str | None:
 
 def rdf_response(iri: str, key: str) -> Response:
     """The resource's description in the given RDF format (404 when the graph says nothing)."""
-    from diplograph.web.context import STORE_KEY
-
     result = current_app.extensions[STORE_KEY].describe(iri, key)
     if result.rows == 0:
         abort(404)

@@ -10,7 +10,9 @@ Pages run trusted queries on the same workers; when those time out or find every
 worker busy, the page answers `503` with `Retry-After` instead of a bare 500.
 
 Settings: SPARQL_CLIENT_CONCURRENCY (queries one address may run at once; 0 turns the
-limit off) and SPARQL_RETRY_AFTER (seconds, sent in Retry-After).
+limit off) and SPARQL_RETRY_AFTER (seconds, sent in Retry-After). With the embedded store
+the limit is kept strictly below a process's query workers (`client_share`): a client's
+queries may all land in one process, and must leave it a worker for everyone else.
 
 When several server processes share the listening socket (web/server.py), a client's
 connections land in any of them, so the counts live in shared memory (`SharedCounts`):
@@ -322,10 +324,18 @@ def _store_unavailable(exc: st.StoreError):
     return _text(503, f"The graph store is busy ({exc}) Please try again.")
 
 
+def client_share(limit: int, workers: int) -> int:
+    """The per-client limit actually applied: at most all but one of a process's workers
+    (never below 1), so one client never holds every worker of the process it lands in."""
+    return min(limit, max(1, workers - 1))
+
+
 def init_app(app: Flask) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     limit = int(app.config["SPARQL_CLIENT_CONCURRENCY"])
+    if limit > 0 and not app.config.get("STORE_URL"):
+        limit = client_share(limit, int(app.config.get("WORKERS") or st.default_workers()))
     if limit > 0:
         app.extensions[KEY] = ClientLimiter(limit)
     app.before_request(_limit_client)

@@ -34,8 +34,16 @@ import sys
 import traceback
 from collections.abc import Callable
 
+from granian.constants import HTTPModes, Interfaces
+from granian.http import HTTP1Settings
+from granian.log import LOGGING_CONFIG
+from granian.net import SocketSpec
+from granian.server import MPServer
+
 from diplograph.store.lifeline import die_with_parent
-from diplograph.web import ratelimit
+from diplograph.web import create_app, ratelimit
+from diplograph.web.context import STORE_KEY
+from diplograph.web.settings import ServeSettings
 
 #: Seconds the parent waits for its workers to stop after SIGTERM before it SIGKILLs them.
 STOP_GRACE = 15
@@ -63,18 +71,6 @@ def fork_call(body: Callable[[], int]) -> int:
         os._exit(code)
 
 
-def default_processes() -> int:
-    return os.cpu_count() or 1
-
-
-def workers_per_process(processes: int) -> int:
-    """Each process's query workers: the one-process default (st.default_workers) shared
-    out, but never fewer than two, so one runaway query leaves its process a worker."""
-    from diplograph.store import default_workers
-
-    return max(2, -(-default_workers() // processes))
-
-
 def checked_port(host: str, port: int) -> int:
     """`port`, or the one the system picks for 0, once shown it can be listened on
     (granian binds in its own code, where a failure would come later and say less)."""
@@ -89,25 +85,21 @@ def checked_port(host: str, port: int) -> int:
 
 
 def serve(
-    make_app: Callable,
-    host: str,
-    port: int,
+    settings: ServeSettings,
     *,
-    processes: int,
-    threads: int,
     listening: Callable[[], None] | None = None,
+    make_app: Callable[[ServeSettings], object] = create_app,
 ) -> int:
-    """Serve make_app() on host:port from `processes` granian workers of `threads` Python
-    threads each; returns the exit status (1: workers kept failing as they started).
-    `listening` is called once the socket listens (connections queue from then on).
+    """Serve make_app(settings) on settings.host:port from `processes` granian workers of
+    `threads` Python threads each; returns the exit status (1: workers kept failing as they
+    started). `listening` is called once the socket listens (connections queue from then on).
 
     Call it from a process with no other thread (granian forks its workers).
     """
-    from granian.constants import HTTPModes, Interfaces
-    from granian.log import LOGGING_CONFIG
-
     if multiprocessing.get_start_method() != "fork":  # the loader is a closure: no pickling
         raise RuntimeError("serving needs multiprocessing's fork start method")
+    settings = settings.resolved()
+    processes, threads = settings.processes, settings.threads
     # Twice the columns: a replacement may start before granian reaps the worker it replaces.
     counts = ratelimit.SharedCounts(2 * processes, max(1024, 4 * processes * threads))
 
@@ -119,7 +111,7 @@ def serve(
         # its own as well as the parent's SIGTERM can miss both and hang until SIGKILL,
         # STOP_GRACE seconds later; the query workers it forks would print KeyboardInterrupt.
         os.setpgid(0, 0)
-        app = make_app()
+        app = make_app(settings)
         multiprocessing.util.Finalize(None, _close_app, args=(app,), exitpriority=10)
         ratelimit.share(app, counts, counts.claim())
         gc.freeze()  # what start-up made is never garbage: keep full collections short
@@ -129,15 +121,17 @@ def serve(
         name: {**handler, "stream": "ext://sys.stderr"}
         for name, handler in LOGGING_CONFIG["handlers"].items()
     }
-    server = _server_class()(
+    server = SharedSocketServer(
         "diplograph",
-        address=host,
-        port=port,
+        address=settings.host,
+        port=settings.port,
         interface=Interfaces.WSGI,
         http=HTTPModes.http1,
         workers=processes,
         blocking_threads=threads,
         backlog=BACKLOG,
+        # Headers must arrive within header_timeout (bodies: protocol.BodyReader's deadline).
+        http1_settings=HTTP1Settings(header_read_timeout=int(settings.header_timeout * 1000)),
         respawn_failed_workers=True,
         workers_kill_timeout=STOP_GRACE,
         log_dictconfig={"handlers": to_stderr},
@@ -151,36 +145,28 @@ def serve(
     return 0
 
 
-def _server_class():
-    from granian.net import SocketSpec
-    from granian.server import MPServer
+class SharedSocketServer(MPServer):
+    """Granian with one listening socket, bound by the parent and inherited by every
+    worker (granian's own way on systems other than Linux).
 
-    class SharedSocketServer(MPServer):
-        """Granian with one listening socket, bound by the parent and inherited by every
-        worker (granian's own way on systems other than Linux).
+    On Linux granian gives each worker a socket of its own on the port
+    (SO_REUSEPORT), made as the worker starts: the port refuses connections until
+    then, and the connections the kernel queued for a worker that dies are reset.
+    One shared socket listens before any worker starts and keeps its queue.
+    """
 
-        On Linux granian gives each worker a socket of its own on the port
-        (SO_REUSEPORT), made as the worker starts: the port refuses connections until
-        then, and the connections the kernel queued for a worker that dies are reset.
-        One shared socket listens before any worker starts and keeps its queue.
-        """
-
-        def _init_shared_socket(self):
-            holder = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
-            self._ssp, self._shd, self._sfd = None, holder, holder.get_fd()
-            self._sso = socket.socket(fileno=self._sfd)
-            self._sso.set_inheritable(True)
-            # One socket on the port: no other may join it (granian binds with reuse-port).
-            self._sso.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 0)
-            self._sso.listen(self.backlog)  # bound only: granian's workers would listen
-
-    return SharedSocketServer
+    def _init_shared_socket(self):
+        holder = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
+        self._ssp, self._shd, self._sfd = None, holder, holder.get_fd()
+        self._sso = socket.socket(fileno=self._sfd)
+        self._sso.set_inheritable(True)
+        # One socket on the port: no other may join it (granian binds with reuse-port).
+        self._sso.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 0)
+        self._sso.listen(self.backlog)  # bound only: granian's workers would listen
 
 
 def _close_app(app) -> None:
     """Kill the app's query workers now (a worker leaves by os._exit: no atexit)."""
-    from diplograph.web.context import STORE_KEY
-
     store = app.extensions.get(STORE_KEY)
     if store is not None:
         store.close()

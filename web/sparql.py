@@ -1,13 +1,11 @@
 """The SPARQL 1.1 Protocol endpoint (queries only): GET, form POST and direct POST.
 
 Request parameters are decoded strictly (werkzeug would silently replace invalid
-UTF-8); every refusal is a 4xx with a plain-text message; results are the store's
-serialized bytes, in the format chosen through the negotiation table.
+UTF-8, protocol.py); every refusal is a 4xx with a plain-text message; results are the
+store's serialized bytes, in the format chosen through the negotiation table.
 """
 
 from __future__ import annotations
-
-from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -16,12 +14,22 @@ from rdflib.namespace import RDF, VOID, XSD
 from diplograph import store as st
 from diplograph.web import negotiation
 from diplograph.web.context import STORE_KEY
+from diplograph.web.lookups import FastLane
+from diplograph.web.protocol import (
+    EXPOSED,
+    ProtocolError,
+    bounded,
+    decode,
+    pairs,
+    read_body,
+    result_headers,
+    too_large,
+)
 
 bp = Blueprint("sparql", __name__)
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace(negotiation.FORMATS_NS)
-EXPOSED = "X-SPARQL-Rows, X-SPARQL-Max-Rows, X-SPARQL-Truncated"
 #: Config key: answer bounded lookups in process (and GET ones before Flask). On by default.
 FAST_LOOKUPS = "SPARQL_FAST_LOOKUPS"
 
@@ -37,12 +45,6 @@ STATUS = [  # most specific first
 ]
 
 
-class ProtocolError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-
-
 def _text(status: int, message: str, **headers) -> Response:
     body = message.rstrip() + "\n"
     return Response(body, status, headers, content_type="text/plain; charset=utf-8")
@@ -50,8 +52,7 @@ def _text(status: int, message: str, **headers) -> Response:
 
 @bp.errorhandler(413)
 def _too_large(_exc):
-    limit = current_app.config["MAX_QUERY_BYTES"]
-    return _text(413, f"Request too large: queries are limited to {limit} bytes.")
+    return _text(413, str(too_large(current_app.config)))
 
 
 @bp.errorhandler(ProtocolError)
@@ -80,31 +81,12 @@ def _fast_lane(state) -> None:
     app = state.app
     app.config.setdefault(FAST_LOOKUPS, True)
     if app.config[FAST_LOOKUPS]:
-        from diplograph.web.lookups import FastLane
-
         app.wsgi_app = FastLane(app.wsgi_app, app)
-
-
-def _decode(raw: bytes, what: str) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ProtocolError(400, f"The {what} is not valid UTF-8 ({exc.reason}).") from None
-
-
-def _pairs(raw: bytes, what: str) -> list[tuple[str, str]]:
-    text = _decode(raw, what)
-    try:
-        return parse_qsl(text, keep_blank_values=True, errors="strict", max_num_fields=200)
-    except UnicodeDecodeError as exc:
-        raise ProtocolError(400, f"The {what} is not valid UTF-8 ({exc.reason}).") from None
-    except ValueError as exc:
-        raise ProtocolError(400, f"Malformed {what}: {exc}") from None
 
 
 def _read_request() -> tuple[str | None, list[tuple[str, str]]]:
     """(query text or None, all parameters) from any of the protocol's three forms."""
-    params = _pairs(request.query_string, "query string")
+    params = pairs(request.query_string, "query string")
     body_query = None
     if request.method == "POST":
         charset = request.mimetype_params.get("charset", "utf-8").lower()
@@ -112,9 +94,9 @@ def _read_request() -> tuple[str | None, list[tuple[str, str]]]:
             raise ProtocolError(415, f"Only UTF-8 is accepted, not charset={charset}.")
         mimetype = request.mimetype
         if mimetype == "application/x-www-form-urlencoded":
-            params += _pairs(request.get_data(cache=False), "form body")
+            params += pairs(read_body(request.environ, current_app), "form body")
         elif mimetype == "application/sparql-query":
-            body_query = _decode(request.get_data(cache=False), "query")
+            body_query = decode(read_body(request.environ, current_app), "query")
         elif mimetype == "application/sparql-update":
             raise st.UpdateRefused("This endpoint is read-only: SPARQL Update is refused.")
         else:
@@ -171,29 +153,6 @@ def endpoint():
             base_iri=request.base_url,  # the protocol lets the service choose; the usual one
         )
     return Response(result.body, headers=result_headers(result))
-
-
-def bounded(store, info: st.QueryInfo, fmt: str, base_iri: str) -> st.QueryResult | None:
-    """The in-process answer to a bounded lookup, if the backend has one (see bounded.py)."""
-    execute_bounded = getattr(store, "execute_bounded", None)
-    if execute_bounded is None:
-        return None
-    return execute_bounded(info, result_format=fmt, base_iri=base_iri)
-
-
-def result_headers(result: st.QueryResult) -> list[tuple[str, str]]:
-    """Content type and the row-cap headers (the CORS ones are added by `_cors`)."""
-    headers = [
-        ("Content-Type", negotiation.get(result.format).content_type),
-        ("X-SPARQL-Rows", str(result.rows)),
-    ]
-    if result.max_rows is not None:
-        headers.append(("X-SPARQL-Max-Rows", str(result.max_rows)))
-    if result.truncated:
-        headers.append(("X-SPARQL-Truncated", "true"))
-        cut = f"the first {result.max_rows} rows (the row cap)"
-        headers.append(("Warning", f'199 - "results truncated to {cut}"'))
-    return headers
 
 
 @bp.route("/sparql", methods=["OPTIONS"], strict_slashes=False)

@@ -312,7 +312,7 @@ def test_shared_counts_behave_like_the_in_process_limiter():
 
 
 def test_processes_share_out_the_query_workers_two_at_least(monkeypatch):
-    from diplograph.web.server import workers_per_process
+    from diplograph.web.settings import workers_per_process
 
     monkeypatch.setattr(os, "cpu_count", lambda: 16)
     assert [workers_per_process(n) for n in (1, 4, 16)] == [16, 4, 2]
