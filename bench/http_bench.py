@@ -38,13 +38,13 @@ ID_BASE = "https://w3id.org/diplograph/id/"
 SERVER_THREADS = 8
 SERVER = """
 import sys
-from diplograph.web import create_app, server
+from diplograph.web import server
+from diplograph.web.settings import ServeSettings
 home, port, processes, threads = sys.argv[1], *map(int, sys.argv[2:5])
 # One host plays 8 clients here: lift the per-client fairness limit, keep the rest.
-settings = {"DIPLOGRAPH_HOME": home, "QUERY_TIMEOUT": 60, "SPARQL_CLIENT_CONCURRENCY": 64,
-            "WORKERS": server.workers_per_process(processes)}
-sys.exit(server.serve(lambda: create_app(settings), "127.0.0.1", port, processes=processes,
-                      threads=threads))
+settings = ServeSettings(port=port, processes=processes, threads=threads, home=home,
+                         query_timeout=60, client_concurrency=64)
+sys.exit(server.serve(settings))
 """
 
 

@@ -37,6 +37,9 @@ from urllib.parse import quote, urlencode
 
 import requests
 
+from diplograph.cli.build import build
+from diplograph.queries import catalogue as cat
+
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SEARCHES = ["xi", "trump", "busan", "tariff", "soybean", "fentanyl", "bessent", "apec", "korea"]
 ENTITY_QUERY = (
@@ -44,11 +47,14 @@ ENTITY_QUERY = (
     'FILTER(STRSTARTS(STR(?s), "https://w3id.org/diplograph/id/")) } ORDER BY ?s LIMIT 300'
 )
 SERVE_SCRIPT = """
-import os, sys
-from diplograph.web import create_app, server
+import sys
+from diplograph.web import server
+from diplograph.web.settings import ServeSettings
 port, processes, threads = map(int, sys.argv[1:4])
-os.environ.setdefault("FLASK_WORKERS", str(server.workers_per_process(processes)))
-sys.exit(server.serve(create_app, "127.0.0.1", port, processes=processes, threads=threads))
+home, timeout = sys.argv[4], float(sys.argv[5])
+settings = ServeSettings(port=port, processes=processes, threads=threads, home=home,
+                         query_timeout=timeout)
+sys.exit(server.serve(settings))
 """
 
 
@@ -63,8 +69,6 @@ class Tally:
 
 def mix_urls(base: str) -> list[tuple[str, str]]:
     """(kind, url) for every catalogue query, up to 300 entity pages and some searches."""
-    from diplograph.queries import catalogue as cat
-
     urls = []
     for name, query in sorted(cat.load_catalogue().items()):
         params = {k: str(v) for k, v in query.example_params().items()}
@@ -170,17 +174,18 @@ def _free_port() -> int:
 @contextmanager
 def served_build(processes: int, threads: int, timeout: float):
     """Build the curated data into a temporary instance and serve it from a child process."""
-    from diplograph.cli.build import build
-
     home = Path(tempfile.mkdtemp(prefix="diplograph-load-"))
     server = None
     try:
         build(None, home, validate=False)
         port = _free_port()
-        env = dict(os.environ, DIPLOGRAPH_HOME=str(home), FLASK_QUERY_TIMEOUT=str(timeout))
         server = subprocess.Popen(
-            [sys.executable, "-c", SERVE_SCRIPT, str(port), str(processes), str(threads)],
-            env=env,
+            [
+                sys.executable,
+                "-c",
+                SERVE_SCRIPT,
+                *map(str, (port, processes, threads, home, timeout)),
+            ],
         )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
