@@ -25,6 +25,7 @@ from diplograph.web import (
     sparql,
     timeline,
 )
+from diplograph.web import map as venue_map
 from diplograph.web.context import STORE_KEY
 from diplograph.web.settings import ServeSettings
 
@@ -89,6 +90,7 @@ def _page_blueprints() -> list:
         search.bp,
         timeline.bp,
         network.bp,
+        venue_map.bp,
         catalogue_views.bp,
         exports.bp,
     ]

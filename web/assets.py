@@ -15,6 +15,14 @@ bp = Blueprint("assets", __name__)
 # The repository root in a checkout; the package folder in an installed wheel.
 NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
 
+# d3 modules by page: the timeline's axis, scales and zoom; the map's projection.
+D3_TIMELINE = [
+    "array", "color", "interpolate", "format", "time", "time-format", "scale", "selection",
+    "axis", "dispatch", "drag", "ease", "timer", "transition", "zoom",
+]  # fmt: skip
+D3_MAP = ["array", "geo", "selection"]
+D3_MODULES = sorted(set(D3_TIMELINE) | set(D3_MAP))
+
 # URL name -> path under node_modules.
 VENDOR_FILES = {
     "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
@@ -24,7 +32,23 @@ VENDOR_FILES = {
     "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui.min.js.map": "@zazuko/yasgui/build/yasgui.min.js.map",
     "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
+    **{f"d3-{m}.min.js": f"d3-{m}/dist/d3-{m}.min.js" for m in D3_MODULES},
+    "topojson-client.min.js": "topojson-client/dist/topojson-client.min.js",
+    "countries-110m.json": "world-atlas/countries-110m.json",
 }
+
+# Script tags a page loads, in dependency order (each d3 module adds to the global `d3`).
+BUNDLES = {
+    "d3-timeline": [f"d3-{m}.min.js" for m in D3_TIMELINE],
+    "d3-map": [f"d3-{m}.min.js" for m in D3_MAP] + ["topojson-client.min.js"],
+    "cytoscape": ["cytoscape.min.js", "layout-base.js", "cose-base.js", "cytoscape-fcose.js"],
+}
+
+
+@bp.app_context_processor
+def bundles() -> dict:
+    """`vendor_bundle(name)` in templates: the vendor files a page's scripts need."""
+    return {"vendor_bundle": BUNDLES.__getitem__}
 
 
 @bp.route("/vendor/<name>")

@@ -1,47 +1,30 @@
-"""The timeline: every event at the precision its sources give, held and planned apart.
+"""The timeline: every event at the precision its sources give, on a zoomable shared axis.
 
-Each event is drawn on its year's axis from its earliest to its latest possible day, so a
-month is a bar a month wide and a year fills the track; a day is a thin mark. The status
-shown is the most recent report, with every source's report listed underneath.
+The page draws the events with d3 (web/static/timeline.js) in lanes, one per kind or per
+actor, each from its earliest to its latest possible day: a month is a bar a month wide,
+a day a point. Below the drawing, the same events as a list sorted by date, each with
+every source's status report (oldest first) and a link to the view as of that report.
+`?as_of=YYYY-MM-DD` shows what the sources published by that day said.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, jsonify, render_template, request, url_for
 
-from diplograph.web import display
+from diplograph.web import chronology, display
+from diplograph.web.chronology import Filters, Item
 from diplograph.web.context import cached, select
-from diplograph.web.describe import Describer, Status
+from diplograph.web.describe import Describer
 from diplograph.web.entities import source_index
-from diplograph.web.graphdata import DG, entity_iri, local_id, nodes_of_type
 
 bp = Blueprint("timeline", __name__)
 
 
-@dataclass
 class Span:
-    x: float
-    width: float
-
-
-@dataclass
-class Item:
-    id: str
-    label: str
-    kinds: list[str]
-    when: display.When | None
-    when_text: str
-    note: str
-    status: str | None
-    history: list[Status]
-    actors: dict[str, str]
-    topics: dict[str, str]
-    place: str = ""
-    span: Span | None = None
-    roles: dict[str, list[str]] = field(default_factory=dict)
+    def __init__(self, x: float, width: float):
+        self.x, self.width = x, width
 
 
 def year_span(when: display.When, year: int) -> Span:
@@ -55,92 +38,96 @@ def year_span(when: display.When, year: int) -> Span:
     return Span(round(x, 3), round(max(width, 0.6), 3))
 
 
-def load_events(describer: Describer) -> list[Item]:
-    q = describer.q
-    events = nodes_of_type(describer.select, "Event")
-    q.fetch(describer.select, events)
-    describer.load_nested(events)
-    q.fetch_labels(describer.select, {o for e in events for o in q.iri_objects(e)})
-    items = []
-    for e in events:
-        dates = [w for w, _n in describer.dates(e)]
-        when = min(dates, key=lambda w: (w.latest - w.earliest, w.earliest)) if dates else None
-        actors = {local_id(o.value): q.label(o.value) for o in q.objects(e, "participant")}
-        topics = {local_id(o.value): q.label(o.value) for o in q.objects(e, "topic")}
-        place = q.value(e, "place")
-        kinds = display.specific_types(q.types.get(e, set()))
-        items.append(
-            Item(
-                id=local_id(e),
-                label=q.label(e),
-                kinds=[display.term_label(k) for k in kinds[:2]],
-                when=when,
-                when_text=" / ".join(sorted({w.text for w in dates})) or "date unknown",
-                note="; ".join(o.value for o in q.objects(e, "dateNote")),
-                status=describer.latest_status(e),
-                history=describer.statuses(e),
-                actors=actors,
-                topics=topics,
-                place=q.label(place.value) if place is not None else "",
-            )
-        )
-    return items
+def all_events() -> list[Item]:
+    """Every event of the build, read once per build."""
+    return cached("timeline", lambda: chronology.load_events(Describer(select(), source_index())))
 
 
-def periods(items: list[Item]) -> list[tuple[str, list[Item]]]:
+def publication_days() -> list[dt.date]:
+    found = (display.parse_written(s.date) for s in source_index().sources if s.date)
+    return [w.latest for w in found if w is not None]
+
+
+def periods(items: list[Item]) -> list[tuple[str, list[tuple[Item, Span | None]]]]:
     """Events grouped by year (undated last), each sorted by its earliest day."""
     dated: dict[int, list[Item]] = {}
     undated = []
     for item in items:
         if item.when is None:
             undated.append(item)
-            continue
-        year = item.when.earliest.year
-        item.span = year_span(item.when, year)
-        dated.setdefault(year, []).append(item)
+        else:
+            dated.setdefault(item.when.earliest.year, []).append(item)
     out = [
-        (str(year), sorted(group, key=lambda i: (i.when.sort_key, i.label)))
+        (str(year), [(i, year_span(i.when, year)) for i in sorted(group, key=chronology.sort_key)])
         for year, group in sorted(dated.items())
     ]
     if undated:
-        out.append(("Undated", sorted(undated, key=lambda i: i.label)))
+        out.append(("Undated", [(i, None) for i in sorted(undated, key=lambda i: i.label)]))
     return out
+
+
+def item_json(item: Item) -> dict:
+    when = item.when
+    return {
+        "id": item.id,
+        "label": item.label,
+        "href": url_for("entities.entity", entity_id=item.id),
+        "start": when.earliest.isoformat() if when else None,
+        # the day after the latest: a day-precision event spans one day on the axis
+        "end": (when.latest + dt.timedelta(days=1)).isoformat() if when else None,
+        "precision": when.precision if when else None,
+        "when": item.when_text,
+        "status": (item.status or "unknown").lower(),
+        "group": item.group,
+        "kinds": item.kinds,
+        "actors": [{"id": k, "label": v} for k, v in sorted(item.actors.items())],
+        "place": item.place,
+        "place_id": item.place_id,
+    }
+
+
+def view_data(filters: Filters, shown: list[Item]) -> dict:
+    start, end = chronology.corpus_window(all_events(), publication_days())
+    return {
+        "window": [(filters.start or start).isoformat(), (filters.end or end).isoformat()],
+        "as_of": filters.as_of.isoformat() if filters.as_of else None,
+        "lanes": filters.lanes,
+        "focus": filters.focus,
+        "items": [item_json(i) for i in sorted(shown, key=chronology.sort_key)],
+    }
+
+
+def choices(items: list[Item]) -> dict[str, list[tuple[str, str]]]:
+    index = source_index()
+    return {
+        "actors": sorted({kv for i in items for kv in i.actors.items()}, key=lambda kv: kv[1]),
+        "topics": sorted({kv for i in items for kv in i.topics.items()}, key=lambda kv: kv[1]),
+        "sources": [
+            (s.id, s.short) for s in index.sources if any(s.id in i.sources for i in items)
+        ],
+    }
 
 
 @bp.route("/timeline")
 def timeline():
-    actor = request.args.get("actor", "").strip()
-    topic = request.args.get("topic", "").strip()
-    status = request.args.get("status", "").strip()
-    items = cached("timeline", lambda: load_events(Describer(select(), source_index())))
-    actors = sorted({(k, v) for i in items for k, v in i.actors.items()}, key=lambda kv: kv[1])
-    topics = sorted({(k, v) for i in items for k, v in i.topics.items()}, key=lambda kv: kv[1])
-    shown = [
-        i
-        for i in items
-        if (not actor or actor in i.actors)
-        and (not topic or topic in i.topics)
-        and (not status or status_group(i.status) == status)
-    ]
+    filters = Filters.from_args(request.args)
+    items = all_events()
+    shown = chronology.select(items, filters)
     return render_template(
         "timeline.html",
         periods=periods(shown),
-        actors=actors,
-        topics=topics,
-        actor=actor,
-        topic=topic,
-        status=status,
+        filters=filters,
+        choices=choices(items),
         total=len(items),
         shown=len(shown),
-        months=[m[:3] for m in display.MONTHS],
-        entity_iri=entity_iri,
-        dg=DG,
+        data=view_data(filters, shown),
+        data_url=url_for("timeline.timeline_data", **filters.params()),
+        alternates=[{"type": "application/json", "href": url_for("timeline.timeline_data")}],
     )
 
 
-def status_group(status: str | None) -> str:
-    if status in display.HELD:
-        return "held"
-    if status in display.UPCOMING:
-        return "upcoming"
-    return "other"
+@bp.route("/timeline/data")
+def timeline_data():
+    """The events the timeline draws, with the same parameters, as JSON."""
+    filters = Filters.from_args(request.args)
+    return jsonify(view_data(filters, chronology.select(all_events(), filters)))

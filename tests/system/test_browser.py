@@ -9,6 +9,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -131,7 +132,7 @@ def test_timeline_shows_a_planned_2026_meeting(page, live_url, artifacts):
     page.goto(live_url + "/timeline")
     page.select_option("#filter-actor", "xi-jinping")
     page.get_by_role("button", name="Filter").click()
-    expect(page).to_have_url(f"{live_url}/timeline?actor=xi-jinping&topic=&status=")
+    expect(page).to_have_url(re.compile(r"/timeline\?actor=xi-jinping&"))
     planned = page.locator("li.tl-event.status-planned", has_text="2026")
     expect(planned.first).to_be_visible()
     expect(planned.first.locator(".status-badge")).to_have_text("planned")

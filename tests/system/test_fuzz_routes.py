@@ -113,6 +113,9 @@ COVERED = {
     "entities.entity",
     "search.search",
     "timeline.timeline",
+    "timeline.timeline_data",
+    "map.venue_map",
+    "map.map_data",
     "network.network",
     "network.network_data",
     "catalogue_views.catalogue",
@@ -124,6 +127,7 @@ COVERED = {
     "exports.context",
 }
 FIXED = ["/", "/sources", "/disagreements", "/ontology", "/validation", "/search", "/timeline"]
+FIXED += ["/timeline/data", "/map", "/map/data"]
 FIXED += ["/network", "/network/data", "/queries", "/query-editor", "/downloads"]
 FIXED += ["/.well-known/void", "/context.jsonld", "/sparql"]
 WITH_SEGMENT = ["/id/", "/sources/", "/queries/", "/downloads/", "/vendor/", "/static/"]

@@ -1,0 +1,169 @@
+"""The timeline, network, map and editor views in a real browser (Debian's Chromium through
+Playwright), checked against the data: where the Busan meeting is drawn and what it was
+as of a day, how many nodes an expansion brings, where Busan falls on the map. Each test
+leaves a screenshot in the test artifacts folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from pathlib import Path
+
+import pytest
+import waitress
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BUSAN = "trump-xi-busan-meeting-2025"
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    folder = Path(os.environ.get("DIPLOGRAPH_TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def live_url(app):
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+
+    def serve():
+        with contextlib.suppress(OSError):  # the socket closes under the loop at teardown
+            server.run()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.on(
+        "request",
+        lambda r: not r.url.startswith((live_url, "data:", "blob:")) and tab.errors.append(r.url),
+    )
+    yield tab
+    assert tab.errors == []
+    context.close()
+
+
+def shot(page, artifacts: Path, name: str) -> None:
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=False)
+
+
+def poll(page, script: str, until=bool, tries: int = 100):
+    """Evaluate until the value satisfies `until` (wait_for_function evals a string: CSP)."""
+    for _ in range(tries):
+        value = page.evaluate(script)
+        if until(value):
+            return value
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{script} never satisfied the test (last: {value!r})")
+
+
+def test_timeline_draws_busan_on_30_october(page, live_url, artifacts):
+    page.goto(live_url + "/timeline")
+    mark = page.locator(f'#timeline-canvas a.tl-item[data-id="{BUSAN}"]').first
+    expect(mark).to_have_class("tl-item held precision-day")
+    box = mark.locator("path").bounding_box()
+    svg = page.locator("#timeline-canvas svg").bounding_box()
+    left = page.evaluate("window.diplographTimeline.plotLeft")
+    middle = box["x"] + box["width"] / 2 - svg["x"] - left
+    drawn = page.evaluate(f"window.diplographTimeline.dateAt({middle}).toISOString()")
+    assert drawn.startswith("2025-10-30"), drawn
+    # the axis opens on the corpus's period: 2025 and 2026 ticks, not 2001
+    ticks = page.locator("#timeline-canvas .tl-axis text").all_text_contents()
+    assert "2001" not in ticks and any("October" in t or "Oct" in t for t in ticks), ticks
+    # zoom in from the keyboard: the mark is drawn wider apart from its neighbours
+    before = page.evaluate(
+        "window.diplographTimeline.xOf('2025-11-30') - window.diplographTimeline.xOf('2025-10-30')"
+    )
+    page.locator("#timeline-canvas svg").focus()
+    page.keyboard.press("+")
+    after = page.evaluate(
+        "window.diplographTimeline.xOf('2025-11-30') - window.diplographTimeline.xOf('2025-10-30')"
+    )
+    assert after > before * 1.4
+    # a month-precision event is a bar about a month wide
+    april = page.locator("#timeline-canvas a.tl-item.precision-month rect").first.bounding_box()
+    month = page.evaluate(
+        "window.diplographTimeline.xOf('2026-05-01') - window.diplographTimeline.xOf('2026-04-01')"
+    )
+    assert abs(april["width"] - month) < 2
+    shot(page, artifacts, "20-timeline-zoomed")
+
+
+def test_timeline_as_of_25_october_has_busan_planned(page, live_url, artifacts):
+    page.goto(f"{live_url}/timeline?as_of=2025-10-25&focus={BUSAN}")
+    mark = page.locator(f'#timeline-canvas a.tl-item[data-id="{BUSAN}"]').first
+    expect(mark).to_have_class("tl-item upcoming precision-day focused")
+    expect(page.locator(f"#event-{BUSAN}")).to_have_attribute("data-status", "planned")
+    expect(page.locator(".tl-as-of text")).to_have_text("as of 2025-10-25")
+    shot(page, artifacts, "21-timeline-as-of-2025-10-25")
+    page.goto(f"{live_url}/timeline?as_of=2025-11-26&lanes=actor")
+    expect(page.locator(f'#timeline-canvas a.tl-item[data-id="{BUSAN}"]').first).to_have_class(
+        "tl-item held precision-day"
+    )
+    # one lane per actor: the meeting is drawn in Trump's lane and in Xi's
+    assert page.locator(f'#timeline-canvas a.tl-item[data-id="{BUSAN}"]').count() >= 2
+    shot(page, artifacts, "22-timeline-by-actor")
+
+
+def test_timeline_events_are_reached_by_keyboard(page, live_url):
+    page.goto(live_url + "/timeline")
+    page.locator("#timeline-canvas svg").focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('class')")
+    assert focused.startswith("tl-item")
+
+
+def test_map_draws_busan_inside_south_korea(page, live_url, artifacts):
+    page.goto(live_url + "/map")
+    expect(page.locator("#map-canvas")).to_have_attribute("data-ready", "true")
+    assert page.evaluate("window.diplographMap.contains('South Korea', 'busan')")
+    assert not page.evaluate("window.diplographMap.contains('Japan', 'busan')")
+    assert page.evaluate("window.diplographMap.contains('China', 'beijing')")
+    expect(page.locator('path.map-country.venue[data-name="South Korea"]')).to_have_count(1)
+    expect(page.locator('#venue-table tr[data-id="busan"]')).to_contain_text("Q16520")
+    page.locator('a.map-venue[data-id="busan"]').focus()
+    shot(page, artifacts, "23-map")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(live_url + "/id/busan")
+
+
+def test_map_follows_the_timelines_filters(page, live_url, artifacts):
+    page.goto(live_url + "/timeline?from=2026-01-01")
+    page.get_by_role("link", name="The same events on the map").click()
+    expect(page.locator("#map-canvas")).to_have_attribute("data-ready", "true")
+    venues = page.evaluate("window.diplographMap.venues")
+    assert "beijing" in venues and "busan" not in venues
+    expect(page.locator("#filter-from")).to_have_value("2026-01-01")
+    shot(page, artifacts, "24-map-2026")
