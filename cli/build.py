@@ -29,6 +29,7 @@ from rdflib import RDF, Dataset, URIRef
 from rdflib.compare import to_canonical_graph
 
 from diplograph import store
+from diplograph.cli.incremental import Plan, input_hashes, load_store, plan
 from diplograph.cli.validation import validate_store
 from diplograph.data import DATA_DIR
 from diplograph.loaders.curated import Curated, read_curated
@@ -248,12 +249,13 @@ class _Exports:
     A separate process (not a fork) so that its memory is its own, and counted as such.
     """
 
-    def __init__(self, nq: Path, out: Path, manifest: dict):
+    def __init__(self, nq: Path, out: Path, manifest: dict, reuse: Path | None = None):
         spec = out.with_name(".exports-manifest.json")
         spec.write_text(json.dumps(manifest))
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by wait() or stop()
+        args = [str(nq), str(out), str(spec)] + ([str(reuse)] if reuse else [])
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "diplograph.exports.export", str(nq), str(out), str(spec)],
+            [sys.executable, "-m", "diplograph.exports.export", *args],
             stdout=self.log,
             stderr=self.log,
             preexec_fn=die_with_parent,  # a killed build must not leave it writing on
@@ -283,6 +285,7 @@ def build(
     base: str = BASE,
     validate: bool = True,
     publish: bool = True,
+    full: bool = False,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> BuildResult:
     """Build the graph from `data_dir` into a new directory under `instance`, then publish it.
@@ -290,9 +293,12 @@ def build(
     Read and emit; write the sorted N-Quads; then, on two cores, the exports in a process
     of their own while this one loads the on-disk store and validates it (SHACL, with
     HermiT alongside). Only a valid build, with every file written, is renamed into place.
+    Unless `full`, a change limited to facts files updates a copy of the last build's store
+    (cli/incremental.py).
     """
     data_dir = Path(data_dir or DATA_DIR)
     instance = Path(instance or instance_dir())
+    inputs = input_hashes(data_dir, sources_dir, {"base": base, "validate": validate})
     progress(f"Reading curated data from {data_dir}...")
     graphs = load_graphs(data_dir, base=base, sources_dir=sources_dir)
     _checkpoint("curated-read")
@@ -304,18 +310,23 @@ def build(
     builds.mkdir(parents=True, exist_ok=True)
     with _build_lock(instance):
         _remove_debris(instance)
+        chosen = plan(instance, inputs, full)  # under the lock: `current` stays put
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
         exports = None
         try:
             digest, triples = write_lines(lines, tmp / "graph.nq")
             _checkpoint("graph-written")
             manifest = _manifest(digest, triples, counts, base)
-            exports = _Exports(tmp / "graph.nq", tmp / "exports", manifest)
-            progress(f"Loading {triples} quads into the store...")
-            store.load_nquads(tmp / "graph.nq", tmp / "store", lines=lines)
+            reuse = chosen.previous / "exports" if isinstance(chosen, Plan) else None
+            exports = _Exports(tmp / "graph.nq", tmp / "exports", manifest, reuse)
+            record, followed = load_store(tmp, lines, chosen, inputs, progress)
+            manifest.update(record)  # after the exports took theirs: they never see it
             del lines  # before validating: at a million quads they hold a gigabyte
             _checkpoint("store-loaded")
-            manifest["validation"] = _validated(tmp / "store", validate, progress)
+            if followed is not None and not followed.changed:
+                manifest["validation"] = followed.manifest["validation"]  # the same graph
+            else:
+                manifest["validation"] = _validated(tmp / "store", validate, progress)
             final = _finish(tmp, builds, manifest, exports, progress)
         except BaseException:
             if exports is not None:

@@ -31,14 +31,22 @@ REPORTS = {"text": render_text, "json": render_json, "html": render_html}
 @sources_option
 @click.option("--base", default=None, help="Base IRI for minted entities (default w3id).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL and OWL validation (for debugging).")
-def build_cmd(data_dir, sources_dir, base, no_validate) -> None:
-    """Build the graph from DATA_DIR (default: the project's data/) and publish it."""
+@click.option(
+    "--full", is_flag=True, help="Build everything anew, reusing nothing of the last build."
+)
+def build_cmd(data_dir, sources_dir, base, no_validate, full) -> None:
+    """Build the graph from DATA_DIR (default: the project's data/) and publish it.
+
+    When only facts files changed since the published build, the build is incremental:
+    it updates a copy of that build's store with the changed sources' graphs.
+    """
     try:
         result = build(
             data_dir,
             sources_dir=resolve_sources(sources_dir),
             base=base or BASE,
             validate=not no_validate,
+            full=full,
             progress=lambda m: click.echo(m, err=True),
         )
     except CurationError as exc:

@@ -150,11 +150,18 @@ def _atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
 
 
 def write_all(
-    nq_path: Path, out_dir: Path, manifest: dict, *, progress: Progress | None = None
+    nq_path: Path,
+    out_dir: Path,
+    manifest: dict,
+    *,
+    progress: Progress | None = None,
+    reuse: Path | None = None,
 ) -> dict:
     """Write every part in every format, plus void.ttl and an index.json, into `out_dir`.
 
-    void.ttl is written last because it lists the byte sizes of the others.
+    void.ttl is written last because it lists the byte sizes of the others. `reuse` is the
+    exports folder of a build with the same ontology and shapes (an incremental build):
+    their files are linked from there, not written again (canonical shapes are slow).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -162,7 +169,8 @@ def write_all(
     lines = quad_lines(Path(nq_path).read_bytes())
     context = build_context(ontology_graph(lines), base)
     files = []
-    shapes = shapes_lines()
+    reused = reuse is not None and (reuse / file_name("shapes", "nq")).is_file()
+    shapes = quad_lines((reuse / "shapes.nq").read_bytes()) if reused else shapes_lines()
     stats = Stats(lines, base)
     for part in PARTS:
         selected = part_lines(part, lines, manifest, shapes, stats)
@@ -170,6 +178,10 @@ def write_all(
             continue
         for fmt, spec in FORMATS.items():
             name = file_name(part, fmt)
+            if reused and part != "diplograph":
+                os.link(reuse / name, out_dir / name)
+                files.append(_entry(out_dir / name, spec.media_type, part, fmt))
+                continue
             _atomic_write(
                 out_dir / name,
                 lambda out, s=selected, f=fmt: serialise(
@@ -227,12 +239,14 @@ def export(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m diplograph.exports.export GRAPH_NQ OUT_DIR MANIFEST_JSON`: the build runs
-    `write_all` in a process of its own, on the other core, while it loads and validates."""
-    nq, out, manifest = argv if argv is not None else sys.argv[1:]
+    """`python -m diplograph.exports.export GRAPH_NQ OUT_DIR MANIFEST_JSON [REUSE_DIR]`: the
+    build runs `write_all` in a process of its own, on the other core, while it loads and
+    validates."""
+    nq, out, manifest, *reuse = argv if argv is not None else sys.argv[1:]
     if os.environ.get("DIPLOGRAPH_FAULT") == "exporting":  # tests: a failing export process
         raise SystemExit("export failed on purpose (DIPLOGRAPH_FAULT=exporting)")
-    write_all(Path(nq), Path(out), json.loads(Path(manifest).read_text()))
+    spec = json.loads(Path(manifest).read_text())
+    write_all(Path(nq), Path(out), spec, reuse=Path(reuse[0]) if reuse else None)
 
 
 if __name__ == "__main__":
