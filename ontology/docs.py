@@ -13,23 +13,12 @@ from dataclasses import dataclass
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 
 from diplograph.ontology import DG_IRI, ONTOLOGY_FILE, ONTOLOGY_IRI
+from diplograph.ontology.prefixes import DCTERMS, NAMESPACES
 
-PREFIXES = {
-    DG_IRI: "dg:",
-    "http://www.w3.org/ns/prov#": "prov:",
-    "https://schema.org/": "schema:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/2006/time#": "time:",
-    "http://xmlns.com/foaf/0.1/": "foaf:",
-    "http://www.w3.org/ns/org#": "org:",
-    "http://www.w3.org/ns/oa#": "oa:",
-    "http://semanticweb.cs.vu.nl/2009/11/sem/": "sem:",
-    "https://w3id.org/valueflows/ont/vf#": "vf:",
-    "http://purl.org/dc/terms/": "dcterms:",
-    "http://www.w3.org/2001/XMLSchema#": "xsd:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
-    "http://qudt.org/vocab/unit/": "unit:",
-}
+# The namespaces the page abbreviates (others are written in full), from the one table.
+_SHOWN = ("dg", "prov", "schema", "skos", "time", "foaf", "org", "oa", "sem", "vf")
+_SHOWN += ("dcterms", "xsd", "rdfs", "unit")
+PREFIXES = {NAMESPACES[prefix]: prefix + ":" for prefix in _SHOWN}
 
 
 def curie(iri) -> str:
@@ -109,9 +98,8 @@ def render_ontology_html(graph: Graph | None = None) -> str:
 def _header(graph: Graph) -> list[str]:
     """The ontology's title, description and version, and the page's table of contents."""
     onto = URIRef(ONTOLOGY_IRI)
-    dct = "http://purl.org/dc/terms/"
-    title = graph.value(onto, URIRef(dct + "title"))
-    description = graph.value(onto, URIRef(dct + "description"))
+    title = graph.value(onto, URIRef(DCTERMS + "title"))
+    description = graph.value(onto, URIRef(DCTERMS + "description"))
     version = graph.value(onto, OWL.versionInfo)
     return [
         f"<header><h1>{html.escape(str(title))}</h1>",

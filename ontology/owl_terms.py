@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from diplograph.ontology import DG_IRI
+from diplograph.ontology.prefixes import NAMESPACES
 
 
 def _n(term) -> ox.NamedNode:
@@ -57,7 +58,8 @@ ANNOTATIONS = _terms(RDFS, "label comment seeAlso isDefinedBy") | _terms(
 )
 STRINGY = frozenset({XSD_STRING, _n(RDFS.Literal)})
 LANG_STRINGY = frozenset({_n(RDFS.Literal), _n(RDF.PlainLiteral), LANG_STRING})
-PREFIXES = {str(RDF): "rdf:", str(RDFS): "rdfs:", str(OWL): "owl:", DG_IRI: "dg:"}
+#: The prefixes a report names terms by: a subset of the one prefix table.
+PREFIXES = {NAMESPACES[name]: f"{name}:" for name in ("rdf", "rdfs", "owl", "dg")}
 
 
 def is_schema(term) -> bool:

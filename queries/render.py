@@ -8,10 +8,11 @@ import json
 
 import pyoxigraph as ox
 
+from diplograph.ontology.prefixes import NAMESPACES
 from diplograph.queries.catalogue import ID_BASE, Query, Result, catalogue_files, load_query
 
 DG = "https://w3id.org/diplograph/def#"
-SHORT = {ID_BASE: "", DG: "dg:", "http://www.w3.org/2006/time#": "time:"}
+SHORT = {ID_BASE: "", DG: "dg:", NAMESPACES["time"]: "time:"}
 FORMATS = ("table", "csv", "json")
 MAX_CELL = 80
 
@@ -63,7 +64,7 @@ def _json_term(term: ox.Term) -> dict:
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    elif term.datatype.value != NAMESPACES["xsd"] + "string":
         out["datatype"] = term.datatype.value
     return out
 

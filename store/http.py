@@ -34,6 +34,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from diplograph.store.base import QuerySyntaxError, QueryTimeout, StoreError
+from diplograph.store.formats import BY_KEY
 
 # Virtuoso echoes the request's dataset back as one response header per few graphs
 # (X-SPARQL-named-graph): with hundreds of sources that passes http.client's limit of 100
@@ -41,8 +42,8 @@ from diplograph.store.base import QuerySyntaxError, QueryTimeout, StoreError
 # the store is ours.
 http.client._MAXHEADERS = max(http.client._MAXHEADERS, 10_000)
 
-JSON_RESULTS = "application/sparql-results+json"
-NTRIPLES = "application/n-triples"
+JSON_RESULTS = BY_KEY["json"].media_type
+NTRIPLES = BY_KEY["ntriples"].media_type
 TIMEOUT_STATE = "S1TAT"
 
 
