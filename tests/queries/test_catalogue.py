@@ -827,3 +827,18 @@ def test_events_in_period_is_a_timeline(run):
     assert earliest == sorted(earliest)
     october = {r["event"] for r in rows(run("events-in-period"))}
     assert {"trump-xi-busan-meeting-2025", "trump-departure-for-asia-2025"} <= october
+
+
+def test_status_as_of_reads_events_measures_and_commitments_on_a_day(run):
+    before = rows(run("status-as-of", as_of="2025-10-25"))
+    after = rows(run("status-as-of", as_of="2025-11-26"))
+
+    def of(found, thing):
+        return {(r["statusLabel"], r["source"]) for r in found if r["thing"] == thing}
+
+    assert of(before, "trump-xi-busan-meeting-2025") == {("planned", HAWK)}
+    assert of(after, "trump-xi-busan-meeting-2025") == {("held", GATE), ("held", KED)}
+    assert {r["kind"] for r in after} == {"event", "measure", "commitment"}
+    assert of(after, "china-soybean-purchase-commitment") == {("in progress", GATE)}
+    assert not of(before, "china-soybean-purchase-commitment")  # no source had it yet
+    assert all(r["reportedOn"] <= "2025-10-25" for r in before)
