@@ -11,8 +11,10 @@ import pyoxigraph as ox
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from diplograph.web import display
+from diplograph.web.chronology import parse_day
 from diplograph.web.context import select
 from diplograph.web.graphdata import DG, Quads, entity_iri, incoming, local_id
+from diplograph.web.timeline import all_events
 
 bp = Blueprint("network", __name__)
 
@@ -30,8 +32,13 @@ EDGES = {
     "follows",
     "respondsTo",
     "madeAt",
+    "place",
+    "origin",
+    "destination",
 }
 DEFAULT_START = "donald-trump"
+KINDS = ("actor", "event", "fact", "place")
+MAX_EXPANDED = 40  # nodes expanded from one URL: each is a query
 
 
 def kind_of(types: set[str]) -> str:
@@ -39,6 +46,8 @@ def kind_of(types: set[str]) -> str:
         return "actor"
     if "Event" in types:
         return "event"
+    if "Place" in types:
+        return "place"
     return "fact"
 
 
@@ -65,6 +74,7 @@ def neighbourhood(entity_id: str) -> dict | None:
         return None
     others = {s for s, _p, _o in edges} | {o for _s, _p, o in edges}
     q.fetch_labels(run, others - {node})
+    dates = {i.id: i.when for i in all_events() if i.when}
     nodes = []
     for iri in sorted(others | {node}):
         types = q.types.get(iri, set())
@@ -76,6 +86,7 @@ def neighbourhood(entity_id: str) -> dict | None:
                 "kind": kind_of(types),
                 "type": display.term_label(kinds[0]) if kinds else "",
                 "href": url_for("entities.entity", entity_id=local_id(iri)),
+                **event_dates(dates.get(local_id(iri))),
             }
         )
     return {
@@ -93,13 +104,58 @@ def neighbourhood(entity_id: str) -> dict | None:
     }
 
 
+def event_dates(when: display.When | None) -> dict:
+    """An event's earliest and latest day, for the date filter; nothing for other nodes."""
+    if when is None:
+        return {}
+    return {"start": when.earliest.isoformat(), "end": when.latest.isoformat()}
+
+
+def merged(centres: list[str]) -> dict | None:
+    """The neighbourhoods of the focus and of every expanded node, as one drawing."""
+    first = neighbourhood(centres[0])
+    if first is None:
+        return None
+    nodes = {n["id"]: n for n in first["nodes"]}
+    edges = {e["id"]: e for e in first["edges"]}
+    expanded = [centres[0]]
+    for other in centres[1:]:
+        more = neighbourhood(other)
+        if more is None or other in expanded:
+            continue
+        expanded.append(other)
+        nodes.update({n["id"]: n for n in more["nodes"]})
+        edges.update({e["id"]: e for e in more["edges"]})
+    return {
+        "center": centres[0],
+        "expanded": expanded,
+        "nodes": sorted(nodes.values(), key=lambda n: (n["label"].casefold(), n["id"])),
+        "edges": list(edges.values()),
+    }
+
+
+def view_state(args) -> dict:
+    """The URL's view: focus (or id), expanded nodes, kinds shown, and a date range."""
+    focus = (args.get("focus") or args.get("id") or DEFAULT_START).strip() or DEFAULT_START
+    expanded = [e for e in args.get("expanded", "").split(",") if e.strip()][:MAX_EXPANDED]
+    kinds = [k for k in args.get("kinds", "").split(",") if k in KINDS] or list(KINDS)
+    start, end = parse_day(args.get("from", "")), parse_day(args.get("to", ""))
+    return {
+        "focus": focus,
+        "expanded": [e.strip() for e in expanded],
+        "kinds": kinds,
+        "from": start.isoformat() if start else "",
+        "to": end.isoformat() if end else "",
+    }
+
+
 @bp.route("/network")
 def network():
-    start = request.args.get("id", DEFAULT_START).strip() or DEFAULT_START
-    data = neighbourhood(start)
+    state = view_state(request.args)
+    data = merged([state["focus"], *state["expanded"]])
     if data is None:
         abort(404)
-    return render_template("network.html", start=start, data=data)
+    return render_template("network.html", start=state["focus"], data=data, state=state)
 
 
 @bp.route("/network/data")

@@ -172,7 +172,7 @@ def test_network_expands_a_clicked_node(page, live_url, artifacts):
     page.mouse.click(box["x"] + pos[0], box["y"] + pos[1])
     wait_for_nodes(page, before)
     expect(page.locator("#network-status")).to_contain_text("nodes")
-    expect(page.locator(f'#network-list button[data-id="{target}"]')).to_have_text("Expanded")
+    expect(page.locator(f'#network-list button[data-id="{target}"]')).to_have_text("Collapse")
     # The same from the keyboard-reachable list.
     count = node_count(page)
     button = page.locator('#network-list button[data-id="donald-trump"]')

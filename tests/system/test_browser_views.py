@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -167,3 +168,68 @@ def test_map_follows_the_timelines_filters(page, live_url, artifacts):
     assert "beijing" in venues and "busan" not in venues
     expect(page.locator("#filter-from")).to_have_value("2026-01-01")
     shot(page, artifacts, "24-map-2026")
+
+
+NODES = "window.diplographNetwork.cy.nodes().length"
+
+
+def node_count(page) -> int:
+    return page.evaluate(
+        "window.diplographNetwork ? window.diplographNetwork.cy.nodes().length : 0"
+    )
+
+
+def test_network_expands_collapses_and_keeps_its_state_in_the_url(page, live_url, artifacts):
+    page.goto(live_url + "/network?focus=xi-jinping")
+    poll(page, "window.diplographNetwork && window.diplographNetwork.cy.nodes().length")
+    before = node_count(page)
+    expected = len(
+        {n["id"] for n in page.request.get(live_url + f"/network/data?id={BUSAN}").json()["nodes"]}
+        | set(page.evaluate("window.diplographNetwork.cy.nodes().map(n => n.id())"))
+    )
+    page.locator(f'#network-list button[data-id="{BUSAN}"]').click()
+    assert (
+        poll(page, "window.diplographNetwork.cy.nodes().length", lambda n: n > before) == expected
+    )
+    expect(page).to_have_url(f"{live_url}/network?focus=xi-jinping&expanded={BUSAN}")
+    labels = page.locator("#network-list li a").all_text_contents()
+    assert labels == sorted(labels, key=lambda s: s.casefold())
+    shot(page, artifacts, "25-network-expanded")
+    # the shared address redraws the same nodes
+    page.goto(page.url)
+    assert poll(page, "window.diplographNetwork.cy.nodes().length") == expected
+    # collapse takes the leaves away again, from the keyboard
+    button = page.locator(f'#network-list button[data-id="{BUSAN}"]')
+    expect(button).to_have_text("Collapse")
+    button.focus()
+    page.keyboard.press("Enter")
+    poll(page, "window.diplographNetwork.cy.nodes().length", lambda n: n < expected)
+    expect(page).to_have_url(f"{live_url}/network?focus=xi-jinping")
+
+
+def test_network_filters_by_kind_and_date(page, live_url, artifacts):
+    page.goto(live_url + "/network?focus=xi-jinping")
+    poll(page, "window.diplographNetwork && window.diplographNetwork.cy.nodes().length")
+    visible = "window.diplographNetwork.cy.nodes().not('.hidden').length"
+    everything = page.evaluate(visible)
+    page.locator('#network-filters input[value="event"]').uncheck()
+    assert page.evaluate(visible) < everything
+    expect(page).to_have_url(re.compile(r"kinds=actor%2Cfact%2Cplace"))
+    page.locator('#network-filters input[value="event"]').check()
+    page.fill("#network-from", "2026-01-01")
+    page.locator("#network-from").dispatch_event("change")
+    shown = page.evaluate("window.diplographNetwork.cy.nodes().not('.hidden').map(n => n.id())")
+    assert "trump-state-visit-beijing-2026" in shown and BUSAN not in shown
+    expect(page.locator(f'#network-list li[data-id="{BUSAN}"]')).to_be_hidden()
+    page.click("#network-fit")
+    label = page.locator("#network-canvas").get_attribute("aria-label")
+    assert label.startswith("Graph of ")
+    shot(page, artifacts, "26-network-2026")
+
+
+def test_network_opens_on_a_place(page, live_url):
+    page.goto(live_url + "/network?focus=busan")
+    ids = poll(
+        page, "window.diplographNetwork && window.diplographNetwork.cy.nodes().map(n => n.id())"
+    )
+    assert BUSAN in ids

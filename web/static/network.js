@@ -1,4 +1,6 @@
-// The network view: draws the starting neighbourhood, then merges in each expanded node's.
+// The network view: draws the focus and expanded neighbourhoods, merges in each newly
+// expanded node's, takes a node's leaves away on collapse, filters by kind and by date,
+// and keeps the whole view (focus, expanded nodes, filters) in the address.
 (function () {
   "use strict";
   var container = document.getElementById("network-canvas");
@@ -8,31 +10,38 @@
   var source = container.getAttribute("data-source");
   var list = document.getElementById("network-list");
   var status = document.getElementById("network-status");
+  var state = JSON.parse(document.getElementById("network-state").textContent);
   var expanded = {};
 
   var cy = cytoscape({
     container: container,
-    minZoom: 0.2,
-    maxZoom: 3,
+    minZoom: 0.1,
+    maxZoom: 4,
     style: [
       { selector: "node", style: {
-        "label": "data(label)", "font-size": 10, "text-wrap": "wrap", "text-max-width": 110,
-        "text-valign": "bottom", "text-margin-y": 4, "color": "#1d2330",
+        "label": "data(label)", "font-size": 11, "text-wrap": "ellipsis", "text-max-width": 120,
+        "text-valign": "bottom", "text-margin-y": 3, "color": "#1d2330",
+        // Labels too small to read are not drawn: at 150 nodes the canvas shows shapes
+        // until the reader zooms in, and hubs keep a larger label (see .hub).
+        "min-zoomed-font-size": 9,
         "text-background-color": "#ffffff", "text-background-opacity": 0.85,
-        "text-background-padding": 2, "width": 22, "height": 22,
+        "text-background-padding": 2, "width": 18, "height": 18,
         "background-color": "#1f5fa8", "border-width": 2, "border-color": "#ffffff" } },
+      { selector: "node.hub", style: { "font-size": 14, "font-weight": "bold", "width": 26, "height": 26 } },
       { selector: "node[kind = 'event']", style: { "shape": "round-rectangle", "background-color": "#b86a00" } },
       { selector: "node[kind = 'fact']", style: { "shape": "diamond", "background-color": "#6a4c93" } },
+      { selector: "node[kind = 'place']", style: { "shape": "hexagon", "background-color": "#1d7a46" } },
       { selector: "node.expanded", style: { "border-color": "#1d2330", "border-width": 3 } },
-      { selector: "node.center", style: { "width": 32, "height": 32, "font-weight": "bold" } },
-      { selector: "node:selected", style: { "border-color": "#ffbf47", "border-width": 4 } },
+      { selector: "node.center", style: { "width": 32, "height": 32, "font-weight": "bold", "font-size": 15 } },
+      { selector: "node:selected, node.near", style: { "border-color": "#ffbf47", "border-width": 4, "z-index": 10 } },
+      { selector: ".hidden", style: { "display": "none" } },
       { selector: "edge", style: {
         "width": 1.5, "line-color": "#aab2c0", "curve-style": "bezier",
         "target-arrow-shape": "triangle", "target-arrow-color": "#aab2c0", "arrow-scale": 0.8,
-        "font-size": 8, "color": "#5a6272", "text-rotation": "autorotate",
-        "text-background-color": "#ffffff", "text-background-opacity": 0.8 } },
+        "font-size": 9, "color": "#5a6272", "text-rotation": "autorotate",
+        "text-background-color": "#ffffff", "text-background-opacity": 0.9 } },
       // Edge labels only where the reader is looking: they crowd a star of twenty events.
-      { selector: "edge.near, edge:selected", style: { "label": "data(label)", "line-color": "#1f5fa8" } }
+      { selector: "edge.near, edge:selected", style: { "label": "data(label)", "line-color": "#1f5fa8", "z-index": 9 } }
     ]
   });
 
@@ -40,6 +49,7 @@
     if (list.querySelector('li[data-id="' + CSS.escape(node.id) + '"]')) { return; }
     var li = document.createElement("li");
     li.setAttribute("data-id", node.id);
+    li.setAttribute("data-kind", node.kind);
     var a = document.createElement("a");
     a.href = node.href;
     a.textContent = node.label;
@@ -51,7 +61,17 @@
     li.appendChild(a);
     li.appendChild(document.createTextNode(" "));
     li.appendChild(button);
-    list.appendChild(li);
+    // Keep the list sorted by name, as the server sends it.
+    var after = Array.prototype.find.call(list.children, function (other) {
+      return other.querySelector("a").textContent.localeCompare(node.label) > 0;
+    });
+    list.insertBefore(li, after || null);
+  }
+
+  function markExpanded(id, on) {
+    var button = list.querySelector('button[data-id="' + CSS.escape(id) + '"]');
+    if (button) { button.textContent = on ? "Collapse" : "Expand"; button.classList.toggle("collapse", on); }
+    cy.getElementById(id).toggleClass("expanded", on);
   }
 
   function merge(data) {
@@ -59,28 +79,33 @@
     cy.batch(function () {
       data.nodes.forEach(function (n) {
         if (cy.getElementById(n.id).empty()) {
-          cy.add({ group: "nodes", data: { id: n.id, label: n.label, kind: n.kind, href: n.href } });
+          cy.add({ group: "nodes", data: n });
           added += 1;
         }
         addToList(n);
       });
       data.edges.forEach(function (e) {
-        if (cy.getElementById(e.id).empty()) {
+        if (cy.getElementById(e.id).empty() && !cy.getElementById(e.source).empty() && !cy.getElementById(e.target).empty()) {
           cy.add({ group: "edges", data: { id: e.id, source: e.source, target: e.target, label: e.label } });
         }
       });
     });
-    expanded[data.center] = true;
-    cy.getElementById(data.center).addClass("expanded");
-    var button = list.querySelector('button[data-id="' + CSS.escape(data.center) + '"]');
-    if (button) { button.disabled = true; button.textContent = "Expanded"; }
-    status.textContent = cy.nodes().length + " nodes, " + cy.edges().length + " edges";
     return added;
   }
 
+  function refresh() {
+    cy.nodes().forEach(function (n) { n.toggleClass("hub", n.degree() >= 6); });
+    applyFilters();
+    var shown = cy.nodes().not(".hidden");
+    status.textContent = shown.length + " nodes, " + cy.edges().not(".hidden").length + " edges";
+    container.setAttribute("aria-label", "Graph of " + shown.length + " actors, events and facts; the list beside it holds the same nodes");
+    saveState();
+  }
+
   function relayout() {
-    cy.layout({ name: layoutName, animate: false, randomize: false, nodeSeparation: 110,
-      idealEdgeLength: 150, nodeRepulsion: 20000, fit: true, padding: 30 }).run();
+    cy.layout({ name: layoutName, animate: false, randomize: false, nodeSeparation: 120,
+      idealEdgeLength: 130, nodeRepulsion: 30000, fit: true, padding: 30,
+      packComponents: true, quality: "default" }).run();
   }
 
   function expand(id) {
@@ -88,27 +113,112 @@
     status.textContent = "Loading the neighbours of " + id + "…";
     return fetch(source + "?id=" + encodeURIComponent(id), { headers: { "Accept": "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
-      .then(function (data) { if (merge(data) > 0) { relayout(); } })
+      .then(function (data) {
+        expanded[id] = true;
+        markExpanded(id, true);
+        if (merge(data) > 0) { relayout(); }
+        refresh();
+      })
       .catch(function (err) { status.textContent = "Could not expand " + id + ": " + err.message; });
+  }
+
+  // Collapse: take away the neighbours that hang on this node alone (not the focus, not
+  // another expanded node), then the node reads "Expand" again.
+  function collapse(id) {
+    var node = cy.getElementById(id);
+    var leaves = node.neighborhood("node").filter(function (n) {
+      return n.id() !== state.focus && !expanded[n.id()] && n.degree() <= 1;
+    });
+    leaves.forEach(function (n) {
+      var li = list.querySelector('li[data-id="' + CSS.escape(n.id()) + '"]');
+      if (li) { li.remove(); }
+    });
+    cy.remove(leaves);
+    delete expanded[id];
+    markExpanded(id, false);
+    refresh();
+  }
+
+  function applyFilters() {
+    var kinds = Array.prototype.map.call(
+      document.querySelectorAll('#network-filters input[name="kinds"]:checked'), function (i) { return i.value; });
+    var from = document.getElementById("network-from").value, to = document.getElementById("network-to").value;
+    state.kinds = kinds;
+    state.from = from;
+    state.to = to;
+    cy.batch(function () {
+      cy.nodes().forEach(function (n) {
+        var d = n.data();
+        var outside = d.start && ((from && d.end < from) || (to && d.start > to));
+        var hide = n.id() !== state.focus && (kinds.indexOf(d.kind) < 0 || outside);
+        n.toggleClass("hidden", Boolean(hide));
+        var li = list.querySelector('li[data-id="' + CSS.escape(n.id()) + '"]');
+        if (li) { li.hidden = Boolean(hide); }
+      });
+      cy.edges().forEach(function (e) {
+        e.toggleClass("hidden", e.source().hasClass("hidden") || e.target().hasClass("hidden"));
+      });
+    });
+  }
+
+  function stateUrl() {
+    var params = new URLSearchParams();
+    params.set("focus", state.focus);
+    var more = Object.keys(expanded).filter(function (id) { return id !== state.focus; }).sort();
+    if (more.length) { params.set("expanded", more.join(",")); }
+    if (state.kinds.length && state.kinds.length < 4) { params.set("kinds", state.kinds.join(",")); }
+    if (state.from) { params.set("from", state.from); }
+    if (state.to) { params.set("to", state.to); }
+    return window.location.pathname + "?" + params.toString();
+  }
+
+  function saveState() {
+    var url = stateUrl();
+    window.history.replaceState(null, "", url);
+    document.getElementById("network-share").href = url;
   }
 
   var initial = JSON.parse(document.getElementById("network-data").textContent);
   merge(initial);
+  (initial.expanded || [initial.center]).forEach(function (id) { expanded[id] = true; markExpanded(id, true); });
   cy.getElementById(initial.center).addClass("center");
-  // Two rings around the start, alternating, leave each label room to breathe.
-  var ring = 0;
-  cy.layout({ name: "concentric", animate: false, fit: true, padding: 30, minNodeSpacing: 30,
-    concentric: function (n) { return n.id() === initial.center ? 3 : (ring++ % 2 ? 1 : 2); },
-    levelWidth: function () { return 1; } }).run();
+  if ((initial.expanded || []).length > 1) {
+    relayout();
+  } else {
+    // Two rings around the start, alternating, leave each label room to breathe.
+    var ring = 0;
+    cy.layout({ name: "concentric", animate: false, fit: true, padding: 30, minNodeSpacing: 30,
+      concentric: function (n) { return n.id() === initial.center ? 3 : (ring++ % 2 ? 1 : 2); },
+      levelWidth: function () { return 1; } }).run();
+  }
+  refresh();
 
   cy.on("tap", "node", function (evt) { expand(evt.target.id()); });
   cy.on("mouseover", "node", function (evt) { evt.target.connectedEdges().addClass("near"); });
   cy.on("mouseout", "node", function (evt) { evt.target.connectedEdges().removeClass("near"); });
+  cy.on("mouseover", "edge", function (evt) { evt.target.addClass("near"); });
+  cy.on("mouseout", "edge", function (evt) { evt.target.removeClass("near"); });
   cy.on("dbltap", "node", function (evt) { window.location.href = evt.target.data("href"); });
   list.addEventListener("click", function (evt) {
     var button = evt.target.closest("button.expand");
-    if (button) { expand(button.getAttribute("data-id")); }
+    if (!button) { return; }
+    var id = button.getAttribute("data-id");
+    if (expanded[id]) { collapse(id); } else { expand(id); }
+  });
+  // Focus on a list entry shows where its node is, and its edges with their labels.
+  list.addEventListener("focusin", function (evt) {
+    var li = evt.target.closest("li");
+    cy.elements().removeClass("near");
+    if (li) { var n = cy.getElementById(li.getAttribute("data-id")); n.addClass("near"); n.connectedEdges().addClass("near"); }
+  });
+  document.getElementById("network-filters").addEventListener("change", refresh);
+  document.getElementById("network-fit").addEventListener("click", function () { cy.fit(cy.nodes().not(".hidden"), 30); });
+  document.getElementById("network-zoom-in").addEventListener("click", function () {
+    cy.zoom({ level: cy.zoom() * 1.4, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+  });
+  document.getElementById("network-zoom-out").addEventListener("click", function () {
+    cy.zoom({ level: cy.zoom() / 1.4, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
   });
   // For the browser tests and the curious: the graph object, read-only by convention.
-  window.diplographNetwork = { cy: cy, expand: expand };
+  window.diplographNetwork = { cy: cy, expand: expand, collapse: collapse, url: stateUrl };
 }());
