@@ -30,6 +30,7 @@ from diplograph.web.protocol import (
     EXPOSED,
     ProtocolError,
     bounded,
+    over_public_limit,
     pairs,
     read_body,
     result_headers,
@@ -105,8 +106,8 @@ class FastLane:
             except ProtocolError:
                 return None  # read_body noted it: Flask answers with the same error
         query, fmt = self._params(environ, raw, what)
-        if query is None or fmt is None:
-            return None
+        if query is None or fmt is None or over_public_limit(query, self.app.config):
+            return None  # Flask answers (a query over the public limit: 413, its message)
         try:
             store = self.app.extensions[STORE_KEY]
             result = bounded(store, query, fmt.key, self._base_iri(environ))

@@ -9,6 +9,13 @@ app thread waits at most `BODY_TIMEOUT` seconds: a slow body gets 408 and frees 
 thread; when every reader is still stuck on a slow client, further bodies get 503 at once
 instead of waiting. Bodies over `MAX_CONTENT_LENGTH` get 413 unread (chunked ones once
 they pass it). The per-client limit (ratelimit.py) applies before any body is read.
+
+Query size. Granian's HTTP layer (hyper's `http` crate) refuses a request target longer
+than MAX_TARGET_BYTES with an empty 414 before the app sees it, and granian 2.8 has no
+setting for it. So the public query limit (`PUBLIC_QUERY_BYTES`) is small enough that
+any query within it, percent-encoded at worst (three bytes a byte), fits a GET's target
+with room for the other parameters: GET and POST accept the same queries, and refuse a
+larger one with the same 413 and message whenever it reaches the app.
 """
 
 from __future__ import annotations
@@ -28,8 +35,14 @@ EXPOSED = "X-SPARQL-Rows, X-SPARQL-Max-Rows, X-SPARQL-Truncated"
 BODY_KEY = "diplograph.bodies"
 #: Set by the fast lane on the environ once it has read (or failed to read) the body.
 READ_KEY = "diplograph.body"
-DEFAULTS = {"BODY_TIMEOUT": 10.0, "BODY_READERS": 4}
 CHUNK = 64 * 1024
+#: The longest request target granian 2.8 hands the app (hyper's `http` crate caps a URI
+#: at u16::MAX - 1 bytes); a longer GET gets an empty 414 from the HTTP layer.
+MAX_TARGET_BYTES = 65_534
+#: Bytes of a public query (/sparql, GET or POST): 3 x 20,000 percent-encoded plus
+#: "/sparql?query=" leaves 5,520 bytes of a GET's target for format and graph parameters.
+PUBLIC_QUERY_BYTES = 20_000
+DEFAULTS = {"BODY_TIMEOUT": 10.0, "BODY_READERS": 4, "PUBLIC_QUERY_BYTES": PUBLIC_QUERY_BYTES}
 
 
 class ProtocolError(Exception):
@@ -46,9 +59,17 @@ def max_body_bytes(max_query_bytes: int) -> int:
 def too_large(config) -> ProtocolError:
     return ProtocolError(
         413,
-        f"Request too large: queries are limited to {config['MAX_QUERY_BYTES']} bytes "
+        f"Request too large: queries are limited to {config['PUBLIC_QUERY_BYTES']} bytes "
         f"(request bodies to {config['MAX_CONTENT_LENGTH']} bytes).",
     )
+
+
+def over_public_limit(query: str, config) -> st.QueryTooLarge | None:
+    """The refusal of a public query over PUBLIC_QUERY_BYTES (the store's words), or None."""
+    limit = int(config["PUBLIC_QUERY_BYTES"])
+    if len(query.encode("utf-8", "surrogatepass")) <= limit:
+        return None
+    return st.QueryTooLarge(f"Query is larger than the {limit}-byte limit.")
 
 
 def decode(raw: bytes, what: str) -> str:
@@ -171,6 +192,6 @@ def init_app(app: Flask) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
-        app.config["MAX_CONTENT_LENGTH"] = max_body_bytes(app.config["MAX_QUERY_BYTES"])
+        app.config["MAX_CONTENT_LENGTH"] = max_body_bytes(app.config["PUBLIC_QUERY_BYTES"])
     readers = int(app.config["BODY_READERS"])
     app.extensions[BODY_KEY] = BodyReader(readers, float(app.config["BODY_TIMEOUT"]))

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 
 from diplograph import store as st
+from diplograph.web.protocol import PUBLIC_QUERY_BYTES
 
 MIB = 1024 * 1024
 #: Each query worker's address-space cap (RLIMIT_AS): a query that needs more dies alone.
@@ -41,7 +42,10 @@ class ServeSettings:
     query_workers: int | None = None
     query_timeout: float = st.DEFAULT_TIMEOUT
     max_rows: int | None = st.DEFAULT_MAX_ROWS
+    #: Bytes of any query the store runs (pages' own queries included).
     max_query_bytes: int = st.DEFAULT_MAX_QUERY_BYTES
+    #: Bytes of a query sent to /sparql, GET or POST (protocol.PUBLIC_QUERY_BYTES says why).
+    public_query_bytes: int = PUBLIC_QUERY_BYTES
     #: Queries one client address may run at once (0: no limit); capped below the workers.
     client_concurrency: int = 2
     retry_after: int = 1
@@ -66,6 +70,7 @@ class ServeSettings:
             "QUERY_TIMEOUT": self.query_timeout,
             "MAX_ROWS": self.max_rows,
             "MAX_QUERY_BYTES": self.max_query_bytes,
+            "PUBLIC_QUERY_BYTES": self.public_query_bytes,
             "WORKERS": self.query_workers,
             "STORE_URL": self.store_url,
             "SPARQL_CLIENT_CONCURRENCY": self.client_concurrency,

@@ -20,11 +20,13 @@ from diplograph.web.protocol import (
     ProtocolError,
     bounded,
     decode,
+    over_public_limit,
     pairs,
     read_body,
     result_headers,
     too_large,
 )
+from diplograph.web.syntax_errors import plain_message
 
 bp = Blueprint("sparql", __name__)
 
@@ -64,7 +66,7 @@ def _protocol_error(exc: ProtocolError):
 def _store_error(exc: st.StoreError):
     status = next(code for cls, code in STATUS if isinstance(exc, cls))
     headers = {"Retry-After": "1"} if isinstance(exc, st.StoreBusy) else {}
-    return _text(status, str(exc), **headers)
+    return _text(status, plain_message(exc, _read_request), **headers)
 
 
 @bp.after_request
@@ -137,6 +139,9 @@ def endpoint():
     store = current_app.extensions[STORE_KEY]
     if query is None:
         return service_description(store, params)
+    refusal = over_public_limit(query, current_app.config)
+    if refusal is not None:
+        raise refusal
     info = store.check(query)
     fmt = _choose(info.form, params)
     default = [value for name, value in params if name == "default-graph-uri"]
