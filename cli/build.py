@@ -29,7 +29,7 @@ from rdflib import RDF, Dataset, URIRef
 from rdflib.compare import to_canonical_graph
 
 from diplograph import store
-from diplograph.cli.incremental import Plan, input_hashes, load_store, plan
+from diplograph.cli.incremental import Plan, ReusedHermit, input_hashes, load_store, plan
 from diplograph.cli.validation import validate_store
 from diplograph.data import DATA_DIR
 from diplograph.loaders.curated import Curated, read_curated
@@ -323,10 +323,7 @@ def build(
             manifest.update(record)  # after the exports took theirs: they never see it
             del lines  # before validating: at a million quads they hold a gigabyte
             _checkpoint("store-loaded")
-            if followed is not None and not followed.changed:
-                manifest["validation"] = followed.manifest["validation"]  # the same graph
-            else:
-                manifest["validation"] = _validated(tmp / "store", validate, progress)
+            manifest.update(_validation(tmp / "store", validate, followed, progress))
             final = _finish(tmp, builds, manifest, exports, progress)
         except BaseException:
             if exports is not None:
@@ -356,13 +353,25 @@ def _manifest(digest: str, triples: int, counts: dict[str, int], base: str) -> d
     }
 
 
-def _validated(store_dir: Path, validate: bool, progress: Callable[[str], None]) -> dict:
+def _validation(store_dir: Path, validate: bool, followed: Plan | None, progress) -> dict:
+    """The manifest's validation report and HermiT's input digest: the last build's when
+    its graph was not changed, else from validating the store (reusing HermiT's answer
+    when it is given the same triples)."""
+    if followed is not None and not followed.changed:
+        previous = followed.manifest
+        return {"validation": previous["validation"], "owl_input": previous.get("owl_input", {})}
+    hermit = ReusedHermit(followed.manifest.get("owl_input") if followed else None)
+    report = _validated(store_dir, validate, progress, hermit)
+    return {"validation": report, "owl_input": hermit.record}
+
+
+def _validated(store_dir: Path, validate: bool, progress, hermit=None) -> dict:
     """The loaded store's validation report; raise BuildError if it finds any violation."""
     if not validate:
         return {"conforms": True, "skipped": True}
     loaded = ox.Store(str(store_dir))
     try:
-        report = validate_store(loaded, progress=progress)
+        report = validate_store(loaded, progress=progress, hermit=hermit)
     finally:
         del loaded
     _refuse_if_invalid(report)

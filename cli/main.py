@@ -11,11 +11,13 @@ from importlib.metadata import version as _dist_version
 
 import click
 
+from diplograph.cli import watch as watching
 from diplograph.cli.commands_builds import diff_cmd, export_cmd, push_cmd
 from diplograph.cli.commands_data import build_cmd, check_excerpts_cmd, validate_cmd
 from diplograph.cli.commands_ontology import ontology
 from diplograph.cli.commands_query import query_cmd
 from diplograph.cli.draft import draft
+from diplograph.data import DATA_DIR
 from diplograph.store import current_build
 from diplograph.store.builds import instance_dir
 from diplograph.web import server
@@ -126,9 +128,17 @@ def _limit_option(name: str, kind, default, help_text: str, *env: str):
     ServeSettings.header_timeout,
     "Seconds a client may take to send its request headers.",
 )
+@click.option(
+    "--watch",
+    type=click.Path(file_okay=False, exists=True),
+    is_flag=False,
+    flag_value=str(DATA_DIR),
+    help="Rebuild when this data folder (default data/) changes; loopback host only.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
+    watch: str | None,
     host: str,
     port: int,
     processes: int | None,
@@ -146,6 +156,7 @@ def serve(
     (one per CPU by default), building the graph first if there is none. Every limit is
     described in docs/reliability.md."""
     instance = instance_dir()
+    watching.check_host(watch, host)
     if current_build(instance) is None:
         click.echo(f"No published build in {instance}: building one first.", err=True)
         _build_apart(ctx)
@@ -178,7 +189,9 @@ def serve(
             err=True,
         )
 
-    if server.serve(settings, listening=listening):
+    with watching.watching(watch, instance):
+        failed = server.serve(settings, listening=listening)
+    if failed:
         raise click.ClickException("server processes kept failing as they started (see above)")
 
 

@@ -10,19 +10,20 @@ from diplograph.ontology.reasoning import check_consistency_store
 from diplograph.shapes.validation import validate_store as shacl
 
 
-def validate_store(store, *, owl: bool = True, progress=lambda _m: None) -> dict:
+def validate_store(store, *, owl: bool = True, progress=lambda _m: None, hermit=None) -> dict:
     """SHACL shapes and violation queries, with HermiT's OWL check alongside.
 
     HermiT runs in its own JVM, so a thread waiting on it lets SHACL use the other core.
     `store` is an Oxigraph store holding the build's named graphs (and, in the build's
     on-disk store, their merge as the default graph: the validators give the same results
-    either way, which tests/test_build.py checks).
+    either way, which tests/test_build.py checks). `hermit`, if given, stands in for
+    running HermiT (see check_consistency_store).
     """
     found: dict = {}
 
     def reason():
         try:
-            found["owl"] = check_consistency_store(store)
+            found["owl"] = check_consistency_store(store, **({"hermit": hermit} if hermit else {}))
         except BaseException as exc:  # re-raised in the caller's thread below
             found["error"] = exc
 

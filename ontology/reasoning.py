@@ -92,12 +92,14 @@ class ReasonerReport:
 
 
 def check_consistency_store(
-    store: ox.Store, ontology_graph=None, *, summarise: bool = True
+    store: ox.Store, ontology_graph=None, *, summarise: bool = True, hermit=run_hermit
 ) -> ReasonerReport:
     """Run HermiT over the store's named graphs, ontology included, and report what it finds.
 
     `ontology_graph` names the graph holding the ontology (default: ONTOLOGY_IRI). With
-    `summarise=False`, HermiT gets the whole data even when a summary would do.
+    `summarise=False`, HermiT gets the whole data even when a summary would do. `hermit`
+    answers for the triples handed to HermiT (an incremental build reuses the last build's
+    answer when they are the same triples: cli/incremental.py).
     """
     graph = ox.NamedNode(ONTOLOGY_IRI) if ontology_graph is None else ontology_graph
     schema = Schema(store, graph)
@@ -111,7 +113,7 @@ def check_consistency_store(
         else full_triples(store, schema, scan, graph)
     )
     lines = list(dict.fromkeys(f"{s} {p} {o} .\n" for s, p, o in (*schema.statements(), *body)))
-    consistent, unsat, said = run_hermit(lines)
+    consistent, unsat, said = hermit(lines)
     report = ReasonerReport(
         consistent,
         unsatisfiable=unsat,

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -51,3 +52,26 @@ def current_key(instance_dir: Path | str) -> str | None:
     except OSError:
         build = current_build(instance_dir)
         return None if build is None else os.fspath(build)
+
+
+LAST_ERROR = "last-error.json"
+
+
+def write_last_error(instance_dir: Path | str, error: dict) -> None:
+    """Record why the last build failed (`serve --watch` shows it on every page), atomically."""
+    path = Path(instance_dir) / LAST_ERROR
+    temp = path.with_name(f".{LAST_ERROR}.{os.getpid()}.tmp")
+    temp.write_text(json.dumps(error, indent=2, sort_keys=True))
+    os.replace(temp, path)
+
+
+def clear_last_error(instance_dir: Path | str) -> None:
+    (Path(instance_dir) / LAST_ERROR).unlink(missing_ok=True)
+
+
+def last_error(instance_dir: Path | str) -> dict | None:
+    """The last failed build's error, or None when the last build succeeded."""
+    try:
+        return json.loads((Path(instance_dir) / LAST_ERROR).read_text())
+    except (OSError, ValueError):
+        return None

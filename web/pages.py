@@ -8,13 +8,21 @@ from flask import Blueprint, abort, render_template
 
 from diplograph.ontology.docs import render_ontology_html
 from diplograph.shapes.report import render_html
+from diplograph.store.builds import last_error
 from diplograph.web import display
-from diplograph.web.context import build_info, cached, select
+from diplograph.web.context import build_info, cached, instance, select
 from diplograph.web.describe import Describer
 from diplograph.web.entities import source_index
 from diplograph.web.graphdata import Quads, graph_namespace, iri, local_id, nodes_of_type, run
 
 bp = Blueprint("pages", __name__)
+
+
+@bp.app_context_processor
+def build_error() -> dict:
+    """The last failed build's error (`serve --watch` records it), shown on every page."""
+    return {"build_error": last_error(instance())}
+
 
 # What the home page counts, in this order, with the words it uses.
 HOME_COUNTS = [
