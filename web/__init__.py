@@ -18,6 +18,7 @@ from diplograph.web import (
     exports,
     network,
     pages,
+    permalinks,
     protocol,
     ratelimit,
     search,
@@ -92,6 +93,7 @@ def _page_blueprints() -> list:
         network.bp,
         venue_map.bp,
         catalogue_views.bp,
+        permalinks.bp,
         exports.bp,
     ]
 

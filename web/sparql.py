@@ -26,6 +26,7 @@ from diplograph.web.protocol import (
     result_headers,
     too_large,
 )
+from diplograph.web.syntax_errors import plain_message
 
 bp = Blueprint("sparql", __name__)
 
@@ -65,7 +66,7 @@ def _protocol_error(exc: ProtocolError):
 def _store_error(exc: st.StoreError):
     status = next(code for cls, code in STATUS if isinstance(exc, cls))
     headers = {"Retry-After": "1"} if isinstance(exc, st.StoreBusy) else {}
-    return _text(status, str(exc), **headers)
+    return _text(status, plain_message(exc, _read_request), **headers)
 
 
 @bp.after_request

@@ -121,6 +121,8 @@ COVERED = {
     "catalogue_views.catalogue",
     "catalogue_views.query_page",
     "catalogue_views.editor",
+    "permalinks.store_query",
+    "permalinks.open_query",
     "exports.downloads",
     "exports.download",
     "exports.void",
@@ -130,7 +132,7 @@ FIXED = ["/", "/sources", "/disagreements", "/ontology", "/validation", "/search
 FIXED += ["/timeline/data", "/map", "/map/data"]
 FIXED += ["/network", "/network/data", "/queries", "/query-editor", "/downloads"]
 FIXED += ["/.well-known/void", "/context.jsonld", "/sparql"]
-WITH_SEGMENT = ["/id/", "/sources/", "/queries/", "/downloads/", "/vendor/", "/static/"]
+WITH_SEGMENT = ["/id/", "/sources/", "/queries/", "/downloads/", "/vendor/", "/static/", "/q/"]
 
 
 def test_every_route_is_fuzzed(client):
