@@ -112,6 +112,7 @@ def build_stages(data_dir: Path, instance: Path) -> dict:
         "Reading": "read+emit",
         "Writing sorted": "nquads",
         "Loading": "store",
+        "Updating": "store",  # an incremental build's store stage (not in fresh instances)
         "Validating": "validation",
         "Writing the exports": "exports (rest)",
     }

@@ -1,0 +1,145 @@
+"""Incremental builds against full builds of the same data, and a bare bulk load.
+
+    .venv/bin/python -m bench.bench_incremental --repeat 3                 # the real data
+    .venv/bin/python -m bench.bench_incremental --facts 100000 --repeat 3  # ~1M quads
+
+Each round edits one label in one facts file, then builds it incrementally (the published
+build reused) and in full (`full=True`) into the same instance, alternately, timing each
+stage from the build's progress messages; and bulk-loads the build's graph.nq into a fresh
+on-disk store with `Store.bulk_load` (the floor a full build's store stage is measured
+against). Medians, and ratios of medians measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from bench.synth import generate
+from diplograph.cli.build import build
+from diplograph.data import DATA_DIR
+from diplograph.loaders.excerpts import default_sources_dir
+
+STAGES = {
+    "Reading": "read+emit",
+    "Writing sorted": "nquads",
+    "Loading": "store",
+    "Updating": "store",
+    "Validating": "validation",
+    "Writing the exports": "exports (rest)",
+}
+
+
+def timed_build(data: Path, instance: Path, sources: Path | None, full: bool) -> dict:
+    marks = [("start", time.perf_counter())]
+    result = build(
+        data,
+        instance,
+        sources_dir=sources,
+        full=full,
+        progress=lambda m: marks.append((m, time.perf_counter())),
+    )
+    marks.append(("end", time.perf_counter()))
+    stages: dict[str, float] = {}
+    for (message, at), (_next, until) in zip(marks, marks[1:], strict=False):
+        stage = next((v for k, v in STAGES.items() if message.startswith(k)), None)
+        if stage:
+            stages[stage] = stages.get(stage, 0.0) + until - at
+    manifest = json.loads((result.build_dir / "manifest.json").read_text())
+    return {
+        "total": marks[-1][1] - marks[0][1],
+        "stages": stages,
+        "quads": result.triples,
+        "mode": manifest["reused"]["mode"],
+        "build": str(result.build_dir),
+    }
+
+
+def bare_bulk_load(nq: Path) -> float:
+    """`Store.bulk_load` of the N-Quads file into a fresh on-disk store, as one call."""
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        store = ox.Store(tmp)
+        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        took = time.perf_counter() - start
+        del store
+    return took
+
+
+def edit_one_label(data: Path, round_: int) -> str:
+    path = sorted((data / "facts").glob("*.yaml"))[0]
+    text = path.read_text()
+    path.write_text(re.sub(r"(\n    label: [^\n]*)", rf"\1 (edit {round_})", text, count=1))
+    return path.stem
+
+
+def run(data: Path, repeat: int, sources: Path | None) -> dict:
+    rows: dict[str, list] = {"incremental": [], "full": [], "bulk_load": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        instance = Path(tmp) / "instance"
+        first = timed_build(data, instance, sources, full=True)
+        print(f"first full build: {first['total']:.1f} s, {first['quads']} quads", flush=True)
+        for round_ in range(repeat):
+            edit_one_label(data, round_)
+            for kind in ("incremental", "full"):
+                row = timed_build(data, instance, sources, full=kind == "full")
+                assert row["mode"] == kind, row
+                rows[kind].append(row)
+                print(f"{kind}: {row['total']:.2f} s {row['stages']}", flush=True)
+            rows["bulk_load"].append(bare_bulk_load(Path(row["build"]) / "graph.nq"))
+            print(f"bulk_load: {rows['bulk_load'][-1]:.2f} s", flush=True)
+    return summary(rows, first["quads"])
+
+
+def summary(rows: dict, quads: int) -> dict:
+    inc = statistics.median(r["total"] for r in rows["incremental"])
+    full = statistics.median(r["total"] for r in rows["full"])
+    bulk = statistics.median(rows["bulk_load"])
+    stage_names = sorted({s for r in rows["full"] + rows["incremental"] for s in r["stages"]})
+    stages = {
+        kind: {
+            s: statistics.median(r["stages"].get(s, 0.0) for r in rows[kind]) for s in stage_names
+        }
+        for kind in ("incremental", "full")
+    }
+    return {
+        "quads": quads,
+        "rounds": len(rows["full"]),
+        "median_s": {"incremental": inc, "full": full, "bulk_load": bulk},
+        "ratios": {"incremental/full": inc / full, "full/bulk_load": full / bulk},
+        "stages": stages,
+        "raw": rows,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--facts", type=int, default=0, help="synthetic size (0: the real data)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        if args.facts:
+            generate(data, args.facts, seed=1)
+            sources = None  # synthetic excerpts have no texts (as in bench.run)
+        else:
+            shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+            sources = default_sources_dir()
+        result = run(data, args.repeat, sources)
+    print(json.dumps({k: v for k, v in result.items() if k != "raw"}, indent=2))
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
