@@ -58,6 +58,7 @@ def _demote(worker) -> bool:
 
 class _Worker:
     def __init__(self, ctx, memory_limit: int | None):
+        self.path: str | None = None  # the store it has open
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
             target=worker_module.serve, args=(child, memory_limit), daemon=True
@@ -97,7 +98,8 @@ class WorkerPool:
             self._idle.put(None)  # spawned on first use
 
     def run(self, operation: str, path: str, kwargs: dict, timeout: float):
-        """The worker's answer, or QueryTimeout/StoreBusy; never blocks past ~2x timeout."""
+        """The worker's answer, or QueryTimeout/StoreBusy; never blocks past ~3x timeout
+        (waiting for an idle worker, starting one, running the operation)."""
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
@@ -110,6 +112,10 @@ class WorkerPool:
                 worker = None
             if worker is None:
                 worker = self._spawn()
+            if worker.path != path and not self._open(worker, path, timeout):
+                self._retire(worker)
+                worker = None
+                raise StoreBusy(f"A query worker took over {timeout:g} s to start; try again.")
             worker.conn.send((operation, path, kwargs))
             demoted = False
             demotable = operation in DEMOTED_OPERATIONS and timeout > self._demote_after
@@ -141,6 +147,20 @@ class WorkerPool:
         if status == "error":
             raise value
         return value
+
+    def _open(self, worker: _Worker, path: str, timeout: float) -> bool:
+        """Have a fresh worker (or one on an older build) open `path` before any query's
+        clock starts: under load, starting a worker and opening the store took seconds, so
+        a public query on a fresh worker was demoted for that alone and starved, and since a
+        demoted worker is replaced, so was the next. False: it did not answer in time."""
+        worker.conn.send(("open", path, {}))
+        if not worker.conn.poll(timeout):
+            return False
+        status, value = worker.conn.recv()
+        if status == "error":
+            raise value
+        worker.path = path
+        return True
 
     def _death(self, worker: _Worker, operation: str, path: str) -> StoreBusy | None:
         """Why a worker died mid-request, logged; None when it did not die (a closed pipe)."""

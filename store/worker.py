@@ -151,6 +151,7 @@ OPERATIONS = {
     "count": count,
     "graphs": lambda opened: sorted(opened.graphs),
     "dump": dump,
+    "open": lambda opened: None,  # the store is opened by `serve`: the pool's warm-up
 }
 
 

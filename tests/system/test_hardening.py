@@ -40,8 +40,8 @@ PROMPT = 4  # seconds: a page or query under attack must answer within this (unl
 @pytest.fixture(scope="module")
 def server(project_instance):
     with serving(project_instance, *SERVE) as running:
-        # Pages build their per-build caches on first use (seconds on a busy machine, in a
-        # query worker demoted to the lowest priority): build them before any attack.
+        # Pages build their per-build caches on first use (seconds on a busy machine):
+        # build them before any attack.
         for path in ("/", "/downloads"):
             assert requests.get(url(running, path), timeout=300).status_code == 200
         yield running
