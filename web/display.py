@@ -193,3 +193,38 @@ def number(text: str) -> str:
     except ValueError:
         return text
     return f"{int(value):,}" if value == int(value) else f"{value:,}"
+
+
+_DURATION = re.compile(
+    r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+)
+
+
+def duration(text: str) -> str:
+    """An xsd:duration as words: P3Y6M -> "3 years 6 months"; anything else unchanged."""
+    found = _DURATION.match(text)
+    if not found or text in ("P", "PT"):
+        return text
+    parts = []
+    for unit, count in found.groupdict().items():
+        if count is not None:
+            n = int(count)
+            parts.append(f"{n} {unit if n != 1 else unit[:-1]}")
+    return " ".join(parts) or text
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def literal_text(value: str, datatype: str) -> str:
+    """A literal as a reader writes it: numbers grouped, durations in words, dates at precision."""
+    kind = datatype[len(XSD) :] if datatype.startswith(XSD) else ""
+    if kind in ("decimal", "integer", "double", "float", "nonNegativeInteger", "positiveInteger"):
+        return number(value)
+    if kind in ("duration", "dayTimeDuration", "yearMonthDuration"):
+        return duration(value)
+    if kind in ("date", "gYearMonth", "gYear"):
+        found = parse_written(value)
+        return found.text if found else value
+    return value

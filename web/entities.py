@@ -11,9 +11,10 @@ import re
 
 from flask import Blueprint, abort, render_template, request
 
-from diplograph.web import negotiation
+from diplograph.web import negotiation, tables
 from diplograph.web.context import cached, select
 from diplograph.web.describe import Describer
+from diplograph.web.entity_view import EntityView
 from diplograph.web.graphdata import entity_iri
 from diplograph.web.sources import SourceIndex
 
@@ -37,6 +38,36 @@ def link_header(entity_id: str) -> str:
     return ", ".join(links)
 
 
+def entity_view(base: str) -> EntityView:
+    """The page's data; a page depends only on the build, so it is assembled once per build."""
+    view = cached(
+        f"entity:{base}",
+        lambda: Describer(select(), source_index()).describe(entity_iri(base)),
+        bounded=True,
+    )
+    if view is None:
+        abort(404)
+    return view
+
+
+@bp.route("/relations/<path:entity_id>")
+def relations_data(entity_id: str):
+    """An entity page's relation rows as CSV or JSON, one row per relation and source."""
+    if not _ID.match(entity_id):
+        abort(404)
+    view = entity_view(entity_id)
+    columns = ["relation", "value", "value_id", "note", "source", "excerpts"]
+    rows = []
+    for phrase, rels in view.groups:
+        for r in rels:
+            target = (r.object.href or "").removeprefix("/id/")
+            for s in r.support or [None]:
+                texts = " | ".join(s.excerpts) if s else ""
+                rows.append([phrase, r.object.label, target, r.object.note, s and s.source, texts])
+    name = entity_id.replace("/", "-") + "-relations"
+    return tables.table_response(name, columns, rows, request.args.get("format", "csv"))
+
+
 @bp.route("/id/<path:entity_id>")
 def entity(entity_id: str):
     base, rdf_format = negotiation.split_suffix(entity_id)
@@ -46,13 +77,6 @@ def entity(entity_id: str):
         rdf_format = negotiation.from_accept(request)
     if rdf_format is not None:
         return negotiation.rdf_response(entity_iri(base), rdf_format)
-    # A page depends only on the build, so each is assembled once per build.
-    view = cached(
-        f"entity:{base}",
-        lambda: Describer(select(), source_index()).describe(entity_iri(base)),
-        bounded=True,
-    )
-    if view is None:
-        abort(404)
+    view = entity_view(base)
     response = render_template("entity.html", view=view, alternates=alternates(base))
     return response, 200, {"Link": link_header(base), "Vary": "Accept"}

@@ -1,11 +1,14 @@
-"""A small in-memory name index: search that forgives case, accents and transliteration.
+"""A small in-memory name index: search that forgives case, accents, typos and word order.
 
 The sources spell one name many ways ("Bessent", "Besant", "Beisente", "Basset"), so
 exact matching is not enough. Every label and alias is reduced to a normalised form (NFKD,
-no combining marks, case-folded, punctuation to spaces), a compact form (no spaces, so
-"Xi Jin-ping" meets "Xi Jinping") and a consonant skeleton (a crude phonetic key, so
-"Bessant" meets "Besant"); a query is scored against each, and near misses are caught by
-an edit-distance ratio. The index is tiny (hundreds of names), so a linear scan is fast.
+no combining marks, case-folded, punctuation to spaces; letters of every script kept), a
+compact form (no spaces, so "Xi Jin-ping" meets "Xi Jinping") and a consonant skeleton (a
+crude phonetic key, so "Bessant" meets "Besant"); near misses are scored by rapidfuzz's
+edit-distance ratio. A query of several words ("trump xi busan", "bessent treasury")
+matches when every word finds a word of the entity's names, or failing that of its
+descriptions and posts. A label outranks an alias, and a name outranks a description.
+The index is tiny (hundreds of names), so a linear scan is fast.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+from rapidfuzz import fuzz
+
+_NON_WORD = re.compile(r"[\W_]+")
 _VOWELS = set("aeiouy")
 # Spellings that sound alike, rewritten before vowels are dropped (order matters).
 _SOUNDS = [
@@ -90,6 +94,35 @@ class Entry:
     group: str
     names: list[Name] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)  # descriptions and posts, normalised
+
+    def __post_init__(self):
+        self.name_words = {w for n in self.names for w in n.words}
+        self.context_words = {w for text in self.context for w in text.split()}
+
+    def score(self, query: Name) -> tuple[float, str]:
+        """The best of: the whole query against one name (the label a little above an
+        alias), or each word of the query against the words of names, then of context."""
+        label = normalise(self.label)
+        best, matched = 0.0, ""
+        for name in self.names:
+            found = score_name(query, name) * (1.0 if name.norm == label else 0.95)
+            if found > best:
+                best, matched = found, name.text
+        words = [w for w in query.words if w not in STOP_WORDS] or list(query.words)
+        if len(words) > 1 or (best == 0 and words):
+            in_names = [score_word(w, self.name_words) for w in words]
+            scores = [
+                s or 0.8 * score_word(w, self.context_words)
+                for w, s in zip(words, in_names, strict=True)
+            ]
+            if all(scores):
+                crowd = 0.02 * min(len(self.label.split()), 10)
+                found = 0.85 * sum(scores) / len(scores) - crowd
+                if found > best:
+                    best = found
+                    matched = self.label if all(in_names) else "description"
+        return best, matched
 
 
 @dataclass
@@ -126,16 +159,31 @@ def score_name(query: Name, name: Name) -> float:
         if query.sound in name.word_sounds:
             return 0.65 - crowd
     if len(query.compact) >= 4:
-        best = 0.0
-        for candidate in (name.compact, *words):
-            if abs(len(candidate) - len(query.compact)) > len(query.compact) // 4 + 1:
-                continue  # too different in length to reach a 0.8 ratio
-            matcher = SequenceMatcher(None, query.compact, candidate)
-            if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8:
-                best = max(best, matcher.ratio())
-        if best >= 0.8:
-            return 0.6 * best - crowd
+        best = max(fuzz.ratio(query.compact, c, score_cutoff=80) for c in (name.compact, *words))
+        if best:
+            return 0.6 * best / 100 - crowd
     return 0.0
+
+
+def score_word(word: str, candidates: Iterable[str]) -> float:
+    """How well one query word matches the best of `candidates` (words of one entity)."""
+    best = 0.0
+    sound = phonetic(word) if len(word) >= 3 else ""
+    sound = sound if len(sound) >= 3 else ""  # "qqqqxxxx" -> "ks" would sound like "cases"
+    for c in candidates:
+        if c == word:
+            return 1.0
+        if len(word) >= 2 and c.startswith(word):
+            best = max(best, 0.9)
+        elif sound and abs(len(c) - len(word)) <= 2 and phonetic(c) == sound:
+            best = max(best, 0.7)
+        elif len(word) >= 4:
+            best = max(best, 0.75 * fuzz.ratio(word, c, score_cutoff=80) / 100)
+    return best
+
+
+# Words that carry no meaning in a query of several words ("meeting in Busan").
+STOP_WORDS = {"a", "an", "and", "at", "in", "of", "on", "the", "to", "with", "s"}
 
 
 class NameIndex:
@@ -149,11 +197,7 @@ class NameIndex:
         q = Name.of(query)
         hits = []
         for entry in self.entries:
-            best, matched = 0.0, ""
-            for name in entry.names:
-                score = score_name(q, name)
-                if score > best:
-                    best, matched = score, name.text
+            best, matched = entry.score(q)
             if best > 0:
                 hits.append(Hit(entry, best, matched))
         hits.sort(key=lambda h: (-h.score, h.entry.label.casefold()))
@@ -161,9 +205,13 @@ class NameIndex:
 
 
 def group_hits(hits: list[Hit], order: list[str]) -> list[tuple[str, list[Hit]]]:
-    """Hits grouped by type, groups in `order` (unknown groups last), hits in rank order."""
+    """Hits grouped by type, the group with the best hit first (ties in `order`), hits in
+    rank order: "Busan" shows the city before a person whose alias merely sounds like it."""
     groups: dict[str, list[Hit]] = {}
     for hit in hits:
         groups.setdefault(hit.entry.group, []).append(hit)
     rank = {name: i for i, name in enumerate(order)}
-    return sorted(groups.items(), key=lambda kv: (rank.get(kv[0], len(order)), kv[0]))
+    return sorted(
+        groups.items(),
+        key=lambda kv: (-round(kv[1][0].score, 3), rank.get(kv[0], len(order)), kv[0]),
+    )

@@ -28,13 +28,92 @@ def test_person_page_shows_names_types_wikidata_and_positions(client):
     assert "Positions held" in seen and "United States Secretary of the Treasury" in seen
 
 
-def test_relations_read_as_sentences_with_role_status_and_date(client):
-    seen = text_of(page(client, "/id/xi-jinping"))
-    assert (
-        "Xi Jinping — participant (host) in — Trump's state visit to Beijing, April 2026 "
-        "(announced, April 2026)" in seen
+def group_text(html: str, heading: str) -> str:
+    """The words of one relation group (its <h3> heading and its rows)."""
+    found = re.search(
+        rf'<section class="relation-group" aria-label="{re.escape(heading)}">(.*?)</section>',
+        html,
+        re.S,
     )
-    assert "Xi Jinping — speaker of —" in seen
+    assert found, heading
+    return text_of(found.group(1))
+
+
+def test_rows_name_their_object_once_with_role_status_and_date(client):
+    html = page(client, "/id/xi-jinping")
+    rows = group_text(html, "participant in")
+    assert "Trump's state visit to Beijing, April 2026 (host, announced, April 2026)" in rows
+    assert "Xi Jinping —" not in text_of(html)  # the subject's label is not repeated per row
+    assert "Speaker of" in text_of(html)
+
+
+def test_event_page_leads_with_who_where_when_and_what_was_agreed(client):
+    html = page(client, "/id/trump-xi-busan-meeting-2025")
+    box = text_of(html[html.index('class="summary card"') : html.index("</section>")])
+    for heading, value in [
+        ("When", "30 Oct 2025"),
+        ("Where", "Busan"),
+        ("Who", "Donald Trump"),
+        ("Who", "Xi Jinping"),
+        ("Status", "held"),
+        ("Outcome", "US–China trade truce declared at the Busan summit"),
+    ]:
+        assert heading in box and value in box, (heading, value)
+    # The summary comes before the relations, and the groups in a fixed order, not by size.
+    assert html.index('class="summary card"') < html.index('id="relations"')
+    headings = re.findall(r'<section class="relation-group" aria-label="([^"]+)"', html)
+    assert headings.index("participant") < headings.index("place") < headings.index("topic")
+    assert "cue" not in headings
+
+
+def test_commitment_page_says_who_owes_what_to_whom(client):
+    html = page(client, "/id/china-soybean-purchase-commitment")
+    box = text_of(html[html.index('class="summary card"') : html.index("</section>")])
+    assert "Who owes China" in box and "To whom United States" in box
+    assert "What Soybeans" in box and "87,500,000" in box
+    assert "Over 3 years 6 months" in box and "P3Y6M" not in box
+    assert "in progress (Gate Square, 25 Nov 2025)" in box
+
+
+def test_person_page_lists_posts_and_latest_events(client):
+    html = page(client, "/id/scott-bessent")
+    box = text_of(html[html.index('class="summary card"') : html.index("</section>")])
+    assert "Posts held United States Secretary of the Treasury" in box
+    assert "Latest events" in box
+
+
+def test_references_fold_under_each_row(client):
+    html = page(client, "/id/trump-xi-busan-meeting-2025")
+    assert '<details class="refs">' in html
+    assert re.search(r"<summary>\d+ references?</summary>", html)
+
+
+def test_regression_statuses_sort_by_date_not_by_text(app):
+    """Describer.statuses sorted "25 Nov 2025" before "26 Oct 2025": it parsed display text."""
+    from diplograph.web.context import select
+    from diplograph.web.describe import Describer
+    from diplograph.web.entities import source_index
+    from diplograph.web.graphdata import entity_iri
+
+    with app.app_context():
+        d = Describer(select(), source_index())
+        d.describe(entity_iri("trump-xi-busan-meeting-2025"))
+        statuses = d.statuses(entity_iri("trump-xi-busan-meeting-2025"))
+    orders = [s.order for s in statuses]
+    assert all(orders) and orders == sorted(orders)
+    assert statuses[0].when == "24 Oct 2025" and statuses[-1].when == "25 Nov 2025"
+
+
+def test_relations_download_as_csv_and_json(client):
+    csv_text = client.get("/relations/china-soybean-purchase-commitment?format=csv")
+    assert csv_text.mimetype == "text/csv"
+    lines = csv_text.get_data(as_text=True).splitlines()
+    assert lines[0] == "relation,value,value_id,note,source,excerpts"
+    assert any(line.startswith("obligor,China,china,") for line in lines)
+    data = client.get("/relations/china-soybean-purchase-commitment?format=json").get_json()
+    assert data["license"].startswith("https://creativecommons.org/licenses/by/4.0")
+    assert any(r["relation"] == "resource" and r["value"] == "Soybeans" for r in data["rows"])
+    assert client.get("/relations/no-such-thing?format=csv").status_code == 404
 
 
 def test_every_relation_cites_its_excerpt_and_source(client):
@@ -122,15 +201,10 @@ def test_entity_iris_dereference_under_a_configured_base(tmp_path):
 def test_regression_busan_followed_by_row_shows_its_own_excerpt_not_taiwan(client):
     """Issue 17: "followed by → the 24 Nov call" showed the record's Taiwan excerpt."""
     html = page(client, "/id/trump-xi-busan-meeting-2025")
-    rows = re.findall(
-        r'<li class="relation">(.*?)</li>\s*(?=<li class="relation">|</ul>)', html, re.S
-    )
-    followed = [r for r in rows if "followed by" in r and "call" in text_of(r).lower()]
-    assert followed, "no 'followed by' row to the call"
-    for row in followed:
-        seen = text_of(row)
-        assert "Focused discussions on economic cooperation and Taiwan" not in seen
-        assert "supports this row" in seen or "“" in seen or "blockquote" in row
+    seen = group_text(html, "followed by")
+    assert "call" in seen.lower(), "no 'followed by' row to the call"
+    assert "Focused discussions on economic cooperation and Taiwan" not in seen
+    assert "supports this row" in seen or "According to" in seen
 
 
 def test_a_row_without_excerpts_says_so(client):

