@@ -172,6 +172,10 @@ class WorkerPool:
         log.error("query worker %s died during a %s on %s (%s)", worker.pid, operation, path, cause)
         if code == -signal.SIGABRT and self.memory_limit:
             return WorkerOutOfMemory(out_of_memory_message(self.memory_limit))
+        if -code in (signal.SIGKILL, signal.SIGTERM):  # killed from outside, not by its query
+            return StoreBusy(
+                f"Query worker died ({cause}) during this query; it has been replaced: try again."
+            )
         if code < 0:
             return WorkerCrashed(
                 f"Query worker crashed ({cause}) running this query; it has been replaced. "
