@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import dateparser
 
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-    "|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?"
-)
-_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+from diplograph.loaders.dates import MONTHS, WEEKDAYS
+
+# Month names, then their abbreviations ("Sept." too, and May has none).
+_MONTHS = "|".join(MONTHS) + "|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?"
+_MONTHS += "|Oct\\.?|Nov\\.?|Dec\\.?"
+_DAYS = "|".join(WEEKDAYS)
 _UNITS = "week|month|year"
 _HEDGE = r"(?:(?:early|late|later|earlier|mid|sometime|some time)\s+)"
 # The shapes of date expressions; dateparser reads each one found.

@@ -15,6 +15,14 @@ from dataclasses import dataclass
 from rdflib import Literal, Namespace
 from rdflib.namespace import XSD
 
+#: English month and weekday names, January and Monday first: the one table that the
+#: loader's mention rule, the pages' date labels and the drafting tool read.
+#: Spelled out rather than taken from `calendar`, whose names follow the process's locale.
+MONTHS = tuple(
+    "January February March April May June July August September October November December".split()
+)
+WEEKDAYS = tuple("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+
 TIME = Namespace("http://www.w3.org/2006/time#")
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

@@ -14,22 +14,10 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from diplograph.loaders.dates import MONTHS
+
 _SUFFIX = r"(?:s|es|['’]s|s['’])?"
 _BETWEEN = r"[\s\-–‐]+"
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def normalise(text: str) -> str:

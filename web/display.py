@@ -13,24 +13,10 @@ from functools import cache
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from diplograph.loaders.dates import read_date
+from diplograph.loaders.dates import MONTHS, read_date
 from diplograph.ontology import DG_IRI, ONTOLOGY_FILE
 
 TIME = "http://www.w3.org/2006/time#"
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 # How a relation reads from its object's side ("Xi Jinping — participant in — ...").
 INVERSE = {
