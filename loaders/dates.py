@@ -18,10 +18,21 @@ from rdflib.namespace import XSD
 #: English month and weekday names, January and Monday first: the one table that the
 #: loader's mention rule, the pages' date labels and the drafting tool read.
 #: Spelled out rather than taken from `calendar`, whose names follow the process's locale.
-MONTHS = tuple(
-    "January February March April May June July August September October November December".split()
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
-WEEKDAYS = tuple("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 TIME = Namespace("http://www.w3.org/2006/time#")
 
