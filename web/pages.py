@@ -1,10 +1,12 @@
-"""The pages around the data: home, sources, disagreements, ontology, validation report."""
+"""The pages around the data: home, sources, disagreements, ontology, validation report;
+the site's error pages, robots.txt and sitemap.xml."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
 
 from diplograph.ontology.docs import render_ontology_html
 from diplograph.shapes.report import render_html
@@ -13,7 +15,9 @@ from diplograph.web import display
 from diplograph.web.context import build_info, cached, instance, select
 from diplograph.web.describe import Describer
 from diplograph.web.entities import source_index
+from diplograph.web.exports import exports_dir
 from diplograph.web.graphdata import Quads, graph_namespace, iri, local_id, nodes_of_type, run
+from diplograph.web.search import name_index
 
 bp = Blueprint("pages", __name__)
 
@@ -118,7 +122,14 @@ def disagreements():
 
 @bp.route("/ontology")
 def ontology():
-    return render_template("ontology.html", body=cached("ontology-html", render_ontology_html))
+    folder = exports_dir()
+    files = sorted(p.name for p in folder.glob("ontology.*")) if folder is not None else []
+    return render_template(
+        "ontology.html",
+        body=cached("ontology-html", render_ontology_html),
+        files=files,
+        alternates=[{"type": "text/turtle", "href": "/downloads/ontology.ttl"}] if files else [],
+    )
 
 
 @bp.route("/validation")
@@ -127,3 +138,52 @@ def validation():
     report = info.get("validation")
     body = render_html(report) if report else None
     return render_template("validation.html", info=info, report=report or {}, body=body)
+
+
+def wants_page() -> bool:
+    """Whether a browser asked (HTML above any data format: curl's */* is not a browser)."""
+    best = request.accept_mimetypes.best_match(
+        ["application/json", "text/turtle", "application/sparql-results+json", "text/html"]
+    )
+    return best == "text/html" and request.accept_mimetypes["text/html"] > 0
+
+
+def sparql_home():
+    """/sparql without a query, opened by a browser: the editor rather than a download of
+    the service description (web/sparql.py calls this; None lets it answer as before)."""
+    if request.method == "GET" and wants_page():
+        return redirect(url_for("catalogue_views.editor"), 303)
+    return None
+
+
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+@bp.app_errorhandler(500)
+def error_page(error):
+    """Errors in the site's layout, with its search, for browsers; as before for the rest."""
+    if not isinstance(error, HTTPException):
+        error = getattr(error, "original_exception", None) or error
+    code = getattr(error, "code", 500) or 500
+    if not wants_page():
+        return error if isinstance(error, HTTPException) else ("Internal Server Error", 500)
+    description = getattr(error, "description", "") if code != 500 else ""
+    return render_template("error.html", code=code, description=description), code
+
+
+@bp.route("/robots.txt")
+def robots():
+    lines = ["User-agent: *", "Disallow: /sparql", "Disallow: /search", "Allow: /"]
+    lines.append(f"Sitemap: {url_for('pages.sitemap', _external=True)}")
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    """Every entity page and the site's own pages (sitemaps.org protocol)."""
+    pages_ = ["pages.home", "timeline.timeline", "network.network", "map.venue_map"]
+    pages_ += ["pages.sources", "pages.disagreements", "catalogue_views.catalogue"]
+    pages_ += ["pages.ontology", "pages.validation", "exports.downloads"]
+    urls = [url_for(p, _external=True) for p in pages_]
+    root = request.host_url.rstrip("/")
+    urls += sorted(root + "/id/" + local_id(e.iri) for e in name_index().entries)
+    return render_template("sitemap.xml", urls=urls), 200, {"Content-Type": "application/xml"}

@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
 from diplograph import store as st
-from diplograph.web import negotiation
+from diplograph.web import negotiation, pages
 from diplograph.web.context import STORE_KEY
 from diplograph.web.lookups import FastLane
 from diplograph.web.protocol import (
@@ -137,8 +137,8 @@ def _choose(form: str, params: list[tuple[str, str]]) -> negotiation.Format:
 def endpoint():
     query, params = _read_request()
     store = current_app.extensions[STORE_KEY]
-    if query is None:
-        return service_description(store, params)
+    if query is None:  # a browser gets the editor (web/pages.py), a client the description
+        return pages.sparql_home() or service_description(store, params)
     refusal = over_public_limit(query, current_app.config)
     if refusal is not None:
         raise refusal

@@ -117,3 +117,49 @@ def test_user_text_is_escaped_everywhere(app, monkeypatch):
         assert "<img src=x" not in html, path
         assert "<b>bold" not in html, path
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get("/id/evil").get_data(as_text=True)
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_sparql_opened_by_a_browser_goes_to_the_editor(client):
+    response = client.get("/sparql", headers=BROWSER)
+    assert response.status_code == 303 and response.location.endswith("/query-editor")
+    assert client.get("/sparql", headers={"Accept": "text/turtle"}).mimetype == "text/turtle"
+    assert client.get("/sparql").status_code == 200  # */*: the service description, as before
+
+
+def test_not_found_is_a_page_of_the_site_with_search(client):
+    response = client.get("/no-such-page", headers=BROWSER)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert 'class="site-header"' in html and 'role="search"' in html and "Nothing here" in html
+    plain = client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert plain.status_code == 404 and 'class="site-header"' not in plain.get_data(as_text=True)
+
+
+def test_robots_and_sitemap_list_entity_pages(client):
+    robots = client.get("/robots.txt").get_data(as_text=True)
+    assert "Sitemap: http://localhost/sitemap.xml" in robots
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.mimetype == "application/xml"
+    body = sitemap.get_data(as_text=True)
+    assert "<loc>http://localhost/id/trump-xi-busan-meeting-2025</loc>" in body
+    assert "<loc>http://localhost/timeline</loc>" in body
+
+
+def test_ontology_page_links_its_rdf(client):
+    html = client.get("/ontology").get_data(as_text=True)
+    assert 'href="/downloads/ontology.ttl"' in html
+
+
+def test_licence_in_the_footer_and_on_downloads(client):
+    for path in ("/", "/downloads"):
+        html = client.get(path).get_data(as_text=True)
+        assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license"' in html, path
+
+
+def test_nav_marks_the_current_page(client):
+    html = client.get("/sources").get_data(as_text=True)
+    assert re.findall(r'<a href="([^"]+)" aria-current="page">', html) == ["/sources"]
+    assert 'aria-current="page"' not in client.get("/").get_data(as_text=True).split("</nav>")[0]
