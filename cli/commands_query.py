@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from diplograph.cli.options import BUILD_OPTION, resolve_build
+from diplograph.cli.options import BUILD_OPTION, STORE_OPTION, resolve_build
 from diplograph.queries import catalogue as cat
 from diplograph.queries import render
 from diplograph.store import Store, StoreError, open_store
@@ -58,13 +58,7 @@ def bound_query(name: str | None, path: str | None, params) -> tuple[cat.Query, 
     help="A readable table, SPARQL CSV or SPARQL JSON results.",
 )
 @BUILD_OPTION
-@click.option(
-    "--store",
-    "store_url",
-    default=None,
-    envvar="DIPLOGRAPH_STORE_URL",
-    help="Query this SPARQL store (filled by `diplograph push`) instead of the embedded one.",
-)
+@STORE_OPTION
 @click.option("--list", "list_only", is_flag=True, help="List the catalogue queries.")
 @click.option("--docs", is_flag=True, help="Print the catalogue's documentation (Markdown).")
 def query_cmd(name, params, path, fmt, build_ref, store_url, list_only, docs) -> None:

@@ -17,6 +17,7 @@ from diplograph.cli.commands_data import build_cmd, check_excerpts_cmd, validate
 from diplograph.cli.commands_ontology import ontology
 from diplograph.cli.commands_query import query_cmd
 from diplograph.cli.draft import draft
+from diplograph.cli.options import STORE_OPTION
 from diplograph.data import DATA_DIR
 from diplograph.store import current_build
 from diplograph.store.builds import instance_dir
@@ -75,13 +76,7 @@ def _limit_option(name: str, kind, default, help_text: str, *env: str):
     help="Python threads per process calling the app (HTTP itself is handled in Rust): "
     "enough that clients waiting on slow queries do not block others.",
 )
-@click.option(
-    "--store",
-    "store_url",
-    default=None,
-    envvar="DIPLOGRAPH_STORE_URL",
-    help="Query this SPARQL store (filled by `diplograph push`) instead of the embedded one.",
-)
+@STORE_OPTION
 @_limit_option(
     "--query-workers",
     click.IntRange(min=1),

@@ -14,6 +14,14 @@ from diplograph.store.builds import BUILDS, CURRENT, current_build, instance_dir
 BUILD_OPTION = click.option(
     "--build", "build_ref", default=None, help="Build directory or id (default current)."
 )
+#: The external store that `serve` and `query` read instead of the embedded one.
+STORE_OPTION = click.option(
+    "--store",
+    "store_url",
+    default=None,
+    envvar="DIPLOGRAPH_STORE_URL",
+    help="Query this SPARQL store (filled by `diplograph push`) instead of the embedded one.",
+)
 
 
 def sources_option(func):
