@@ -17,6 +17,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 STAGES = ["read+emit", "nquads", "store", "validation", "exports (rest)"]
 
 
+def _save(fig, ax, path: Path) -> Path:
+    """Grid, legend, layout and a PNG file: the same finish for every plot."""
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def plot(results: dict, out_dir: Path) -> list[Path]:
     sizes = sorted(results["sizes"], key=lambda s: s["triples"])
     triples = [s["triples"] for s in sizes]
@@ -26,39 +36,20 @@ def plot(results: dict, out_dir: Path) -> list[Path]:
     for stage in STAGES:
         ax.plot(triples, [s["build"]["stages"].get(stage, 0) for s in sizes], "o-", label=stage)
     ax.plot(triples, [s["build"]["total"] for s in sizes], "k^-", label="whole build")
-    ax.plot(
-        triples,
-        [s["queries"]["oxigraph_total"] for s in sizes],
-        "s--",
-        label="catalogue (Oxigraph)",
-    )
-    ax.plot(
-        triples, [s["queries"]["rdflib_total"] for s in sizes], "s:", label="catalogue (rdflib)"
-    )
+    oxigraph = [s["queries"]["oxigraph_total"] for s in sizes]
+    ax.plot(triples, oxigraph, "s--", label="catalogue (Oxigraph)")
+    rdflib = [s["queries"]["rdflib_total"] for s in sizes]
+    ax.plot(triples, rdflib, "s:", label="catalogue (rdflib)")
     ax.set(xscale="log", yscale="log", xlabel="quads", ylabel="seconds", title="Time against size")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    time_png = out_dir / "bench-time.png"
-    fig.tight_layout()
-    fig.savefig(time_png, dpi=110)
-    plt.close(fig)
+    time_png = _save(fig, ax, out_dir / "bench-time.png")
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    ax.plot(
-        triples,
-        [s["peak_rss_build_mb"] for s in sizes],
-        "o-",
-        label="build and its processes (peak RSS)",
-    )
+    build_peak = [s["peak_rss_build_mb"] for s in sizes]
+    ax.plot(triples, build_peak, "o-", label="build and its processes (peak RSS)")
     ax.plot(triples, [s["peak_rss_mb"] for s in sizes], "s--", label="whole run incl. baselines")
     ax.axhline(2048, color="red", lw=0.8, label="target: 2 GB for the build")
     ax.set(xscale="log", xlabel="quads", ylabel="MB", title="Peak memory against size")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    memory_png = out_dir / "bench-memory.png"
-    fig.tight_layout()
-    fig.savefig(memory_png, dpi=110)
-    plt.close(fig)
+    memory_png = _save(fig, ax, out_dir / "bench-memory.png")
     return [time_png, memory_png]
 
 
