@@ -13,9 +13,9 @@ from flask import Blueprint, Response, abort, make_response, render_template, re
 
 from diplograph.queries import catalogue as cat
 from diplograph.queries import render
-from diplograph.web import security
+from diplograph.web import entity_params, security
 from diplograph.web.context import cached, select_result
-from diplograph.web.graphdata import local_id
+from diplograph.web.search import name_index
 
 bp = Blueprint("catalogue_views", __name__)
 MAX_ROWS = 5000
@@ -24,18 +24,6 @@ MAX_ROWS = 5000
 def load() -> dict[str, cat.Query]:
     """The catalogue, read once per build (parsing every header costs more than a query)."""
     return cached("catalogue", cat.load_catalogue)
-
-
-def cell(term) -> dict:
-    """A table cell: entity IRIs link to their page, other values are shown as text."""
-    if term is None:
-        return {"text": ""}
-    text = render.short(term)
-    if getattr(term, "value", "").startswith(cat.ID_BASE):
-        return {"text": text, "href": f"/id/{local_id(term.value)}"}
-    if type(term).__name__ == "NamedNode":
-        return {"text": text, "title": term.value}
-    return {"text": text}
 
 
 @bp.route("/queries")
@@ -53,9 +41,12 @@ def query_page(name: str):
     wants_run = "run" in request.args or bool(given)
     fmt = request.args.get("format", "html")
     result, error = None, None
+    resolved = entity_params.resolve(query, given, name_index())
+    if resolved.errors:
+        error, wants_run, fmt = " ".join(resolved.errors), False, "html"
     if wants_run or fmt in ("csv", "json"):
         try:
-            sparql = cat.bind(query, given)
+            sparql = cat.bind(query, resolved.values)
             variables, rows = select_result(sparql)
             result = cat.Result(variables, rows[:MAX_ROWS])
         except cat.QueryError as exc:
@@ -79,12 +70,28 @@ def query_page(name: str):
         query=query,
         values=values,
         result=result,
-        rows=[[cell(r.get(v)) for v in result.variables] for r in result.rows] if result else [],
+        rows=readable_rows(result) if result else [],
+        editor_url=editor_link(query, resolved.values),
+        entity_params=[p.name for p in query.params if p.type == "entity"],
         error=error,
         permalink=_page_url(name, params),
         csv_url=_page_url(name, {**params, "format": "csv"}),
         json_url=_page_url(name, {**params, "format": "json"}),
     ), (400 if error else 200)
+
+
+def readable_rows(result: cat.Result) -> list[list[dict]]:
+    labels = entity_params.labels_for(name_index())
+    return [[entity_params.cell(r.get(v), labels) for v in result.variables] for r in result.rows]
+
+
+def editor_link(query: cat.Query, values: dict[str, str]) -> str:
+    """The SPARQL editor opened on this query with these parameters bound (its ?query=)."""
+    try:
+        text = cat.bind(query, values or query.example_params())
+    except cat.QueryError:
+        text = query.sparql
+    return f"{url_for('catalogue_views.editor')}#{urlencode({'query': text})}"
 
 
 def _page_url(name: str, params: dict[str, str]) -> str:
