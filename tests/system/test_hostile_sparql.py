@@ -182,4 +182,5 @@ def test_a_result_under_the_cap_is_not_marked(served_endpoint):
 def test_malformed_query_gets_the_parsers_message(served_endpoint):
     response = get(served_endpoint, "SELECT ?s\nWHERE { ?s ?p }")
     assert response.status_code == 400
-    assert "error at 2:" in response.text
+    # The parser's position, in the plain words of web/syntax_errors.py (3a9da98).
+    assert "error at line 2, column " in response.text
