@@ -85,104 +85,124 @@ def _records(value, rel: str, problems: list[Problem]) -> list[Map]:
     return out
 
 
+class _Reader:
+    """One pass over a data folder: its files read in order, problems collected."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.problems: list[Problem] = []
+        self.cur = Curated(data_dir)
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.data_dir).as_posix()
+
+    def load(self, path: Path):
+        try:
+            return read_yaml(path, self.rel(path))
+        except CurationError as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+    def add(self, path: Path, value, kind: str, source_id: str | None = None) -> None:
+        for item in _records(value, self.rel(path), self.problems):
+            self.cur.records.append(Record(item, self.rel(path), kind, source_id))
+
+    def sources(self) -> None:
+        path = self.data_dir / "sources.yaml"
+        if not path.is_file():
+            self.problems.append(
+                Problem("sources.yaml", 0, "missing: the list of sources", "required")
+            )
+        else:
+            self.add(path, self.load(path), "source")
+
+    def entities(self) -> None:
+        for name in ENTITY_FILES:
+            path = self.data_dir / "entities" / f"{name}.yaml"
+            if path.is_file():
+                self.add(path, self.load(path), "entity")
+        for path in sorted((self.data_dir / "entities").glob("*.yaml")):
+            if path.stem not in ENTITY_FILES:
+                message = f"unexpected entity file; use one of {', '.join(ENTITY_FILES)}"
+                self.problems.append(Problem(self.rel(path), 1, message, "layout"))
+
+    def facts(self) -> None:
+        for path in sorted((self.data_dir / "facts").glob("*.yaml")):
+            doc = self.load(path)
+            if doc is None:
+                continue
+            if not isinstance(doc, Map) or "source" not in doc or "facts" not in doc:
+                message = "a facts file is a mapping with 'source' and 'facts'"
+                self.problems.append(Problem(self.rel(path), 1, message, "required"))
+                continue
+            if path.stem != doc["source"]:
+                self.problems.append(
+                    Problem(
+                        self.rel(path),
+                        doc.key_lines["source"],
+                        f"file is named {path.stem} but declares source '{doc['source']}'",
+                        "layout",
+                    )
+                )
+            self.add(path, doc["facts"], "fact", str(doc["source"]))
+
+    def disagreements(self) -> None:
+        path = self.data_dir / "disagreements.yaml"
+        if path.is_file():
+            self.add(path, self.load(path), "disagreement")
+
+    def index(self) -> None:
+        """Where each id is defined, its types and label; duplicates are problems."""
+        cur = self.cur
+        for record in cur.records:
+            defining = record.kind != "fact" or "type" in record.data or "label" in record.data
+            if not defining:
+                continue
+            if record.id in cur.definitions:
+                first = cur.definitions[record.id]
+                self.problems.append(
+                    Problem(
+                        record.file,
+                        record.line,
+                        f"duplicate id '{record.id}' (already defined at "
+                        f"{first.file}:{first.line}); to add what another source "
+                        "says about a fact, give only its id, excerpt and new fields",
+                        "duplicate-id",
+                    )
+                )
+                continue
+            cur.definitions[record.id] = record
+            default = {"source": ["NewsArticle"], "disagreement": ["Disagreement"]}
+            types = [str(t) for t in as_list(record.data.get("type"))]
+            cur.types[record.id] = types or default.get(record.kind, [])
+            if "label" in record.data:
+                cur.labels[record.id] = str(record.data["label"])
+
+    def undefined_facts(self) -> None:
+        for record in self.cur.records:
+            if record.kind == "fact" and record.id not in self.cur.definitions:
+                self.problems.append(
+                    Problem(
+                        record.file,
+                        record.line,
+                        f"fact '{record.id}' is never defined: one record needs 'type' and 'label'",
+                        "required",
+                    )
+                )
+
+
 def read_curated(data_dir: Path, vocab: Vocabulary) -> Curated:
     """First pass over data/: every record with its file, kind and line."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise CurationError([Problem(str(data_dir), 0, "data directory not found")])
-    problems: list[Problem] = []
-    cur = Curated(data_dir)
-
-    def rel(path: Path) -> str:
-        return path.relative_to(data_dir).as_posix()
-
-    def load(path: Path):
-        try:
-            return read_yaml(path, rel(path))
-        except CurationError as exc:
-            problems.extend(exc.problems)
-            return None
-
-    sources_path = data_dir / "sources.yaml"
-    if not sources_path.is_file():
-        problems.append(Problem("sources.yaml", 0, "missing: the list of sources", "required"))
-    else:
-        for item in _records(load(sources_path), rel(sources_path), problems):
-            cur.records.append(Record(item, rel(sources_path), "source"))
-    for name in ENTITY_FILES:
-        path = data_dir / "entities" / f"{name}.yaml"
-        if path.is_file():
-            for item in _records(load(path), rel(path), problems):
-                cur.records.append(Record(item, rel(path), "entity"))
-    for path in sorted((data_dir / "entities").glob("*.yaml")):
-        if path.stem not in ENTITY_FILES:
-            problems.append(
-                Problem(
-                    rel(path),
-                    1,
-                    f"unexpected entity file; use one of {', '.join(ENTITY_FILES)}",
-                    "layout",
-                )
-            )
-    for path in sorted((data_dir / "facts").glob("*.yaml")):
-        doc = load(path)
-        if doc is None:
-            continue
-        if not isinstance(doc, Map) or "source" not in doc or "facts" not in doc:
-            problems.append(
-                Problem(
-                    rel(path), 1, "a facts file is a mapping with 'source' and 'facts'", "required"
-                )
-            )
-            continue
-        if path.stem != doc["source"]:
-            problems.append(
-                Problem(
-                    rel(path),
-                    doc.key_lines["source"],
-                    f"file is named {path.stem} but declares source '{doc['source']}'",
-                    "layout",
-                )
-            )
-        for item in _records(doc["facts"], rel(path), problems):
-            cur.records.append(Record(item, rel(path), "fact", str(doc["source"])))
-    dis_path = data_dir / "disagreements.yaml"
-    if dis_path.is_file():
-        for item in _records(load(dis_path), rel(dis_path), problems):
-            cur.records.append(Record(item, rel(dis_path), "disagreement"))
-
-    for record in cur.records:
-        defining = record.kind != "fact" or "type" in record.data or "label" in record.data
-        if not defining:
-            continue
-        if record.id in cur.definitions:
-            first = cur.definitions[record.id]
-            problems.append(
-                Problem(
-                    record.file,
-                    record.line,
-                    f"duplicate id '{record.id}' (already defined at "
-                    f"{first.file}:{first.line}); to add what another source "
-                    "says about a fact, give only its id, excerpt and new fields",
-                    "duplicate-id",
-                )
-            )
-            continue
-        cur.definitions[record.id] = record
-        default = {"source": ["NewsArticle"], "disagreement": ["Disagreement"]}.get(record.kind, [])
-        cur.types[record.id] = [str(t) for t in as_list(record.data.get("type"))] or default
-        if "label" in record.data:
-            cur.labels[record.id] = str(record.data["label"])
-    for record in cur.records:
-        if record.kind == "fact" and record.id not in cur.definitions:
-            problems.append(
-                Problem(
-                    record.file,
-                    record.line,
-                    f"fact '{record.id}' is never defined: one record needs 'type' and 'label'",
-                    "required",
-                )
-            )
-    if problems:
-        raise CurationError(problems)
-    return cur
+    reader = _Reader(data_dir)
+    reader.sources()
+    reader.entities()
+    reader.facts()
+    reader.disagreements()
+    reader.index()
+    reader.undefined_facts()
+    if reader.problems:
+        raise CurationError(reader.problems)
+    return reader.cur

@@ -45,6 +45,9 @@ SPECIAL = {
     "broader",
     "file",
     "source",
+    "agenda",
+    "discussed",
+    "not_raised",
 }
 TERM_KINDS = {
     DG.role: "role",
@@ -52,6 +55,8 @@ TERM_KINDS = {
     DG.bound: "bound",
     DG.unit: "unit",
     DG.rateBasis: "rate-basis",
+    DG.occupation: "occupation",
+    DG.holdingStatus: "holding-status",
 }
 _DURATION = re.compile(
     r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"

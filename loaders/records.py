@@ -8,15 +8,20 @@ from diplograph.loaders.assertions import Support, support_of
 from diplograph.loaders.curated import Curated, Record, as_list
 from diplograph.loaders.emit import SPECIAL, WIKIDATA, Emitter
 from diplograph.loaders.errors import suggest
+from diplograph.loaders.reports import ReportMixin
 from diplograph.loaders.vocab import Vocabulary
 from diplograph.loaders.yamlsrc import Map
 from diplograph.ontology import BASE, DG
 
-STATUS_KIND = {DG.Measure: "measure-status", DG.Commitment: "commitment-status"}
+STATUS_KIND = {
+    DG.Measure: "measure-status",
+    DG.Commitment: "commitment-status",
+    DG.Event: "event-status",
+}
 LABEL_REQUIRED = (DG.Event, DG.Commitment, DG.Measure, DG.Claim)
 
 
-class RecordEmitter(Emitter):
+class RecordEmitter(ReportMixin, Emitter):
     def emit(self) -> None:
         for rec in self.cur.records:
             if rec.kind == "source":
@@ -141,10 +146,24 @@ class RecordEmitter(Emitter):
                     g.add((node, DG.organisation, self.iri(str(org))))
         self.curated_in(g, sub, node)
         for key, value in item.items():
-            if key not in ("post", "source", "excerpt", "excerpts"):
+            if key not in ("post", "source", "excerpt", "excerpts", "status"):
                 self.add_property(g, sub, node, key, value)
         texts = as_list(item.get("excerpt")) + as_list(item.get("excerpts"))
         self.evidence(g, sub, node, source_id, texts)
+        name = f"{self.label(rec.id)} as {self.label(str(item['post']))}"
+        for value in as_list(item.get("status")):
+            self.holding_status(g, as_fact, node, value, name)
+
+    def holding_status(self, g, rec: Record, node: URIRef, value, name: str) -> None:
+        """current, former or designate, on the source's word: the shortcut on the holding
+        and a dated status report (a post held now may be a former one in a later source)."""
+        value, support = self.unwrap(rec, "positions", value, False)
+        term = None if value is None else self.term(rec, "positions", "holding-status", value)
+        if term is None:
+            return
+        g.add((node, DG.holdingStatus, term))
+        chosen = self.assert_value(g, rec, node, DG.holdingStatus, term, value, support)
+        self.status_report(g, rec, node, "holding-status", term, value, chosen, name)
 
     # -- facts --------------------------------------------------------------------
     def fact(self, rec: Record) -> None:
@@ -182,7 +201,8 @@ class RecordEmitter(Emitter):
         for item in as_list(rec.data.get("participants")):
             self.participant(g, rec, subject, item, texts)
         for value in as_list(rec.data.get("status")):
-            self.status(g, rec, subject, value, texts)
+            self.status(g, rec, subject, value)
+        self.topic_reports(g, rec, subject)
 
     def participant(self, g, rec: Record, event: URIRef, item, texts) -> None:
         data = item if isinstance(item, Map) else Map(agent=item)
@@ -202,10 +222,7 @@ class RecordEmitter(Emitter):
         g.add(
             (node, DG.label, Literal(f"{self.label(str(data['agent']))} in {self.label(rec.id)}"))
         )
-        for role in as_list(data.get("role")) + as_list(data.get("roles")):
-            term = self.term(rec, "participants", "role", role)
-            if term is not None:
-                g.add((node, DG.role, term))
+        self.roles(g, rec, node, data)
         support = support_of(item)
         chosen = self.assert_value(g, rec, event, DG.participant, agent, data["agent"], support)
         self.node_evidence(g, rec, node, chosen, texts)
@@ -220,18 +237,15 @@ class RecordEmitter(Emitter):
             g.add((node, DG.evidence, excerpt))
         g.add((node, DG.source, self.iri(rec.source_id)))
 
-    def status(self, g, rec: Record, subject: URIRef, value, texts) -> None:
+    def status(self, g, rec: Record, subject: URIRef, value) -> None:
+        """A status on a source's word: a dated status report for events, measures and
+        commitments; the direct triple too where it is simple (a measure's, a commitment's
+        dg:status; an event's dg:reportedStatus)."""
         value, support = self.unwrap(rec, "status", value, False)
         if value is None:
             return
-        for cls, kind in STATUS_KIND.items():
-            if self.is_a(rec.id, cls):
-                term = self.term(rec, "status", kind, value)
-                if term is not None:
-                    g.add((subject, DG.status, term))
-                    self.assert_value(g, rec, subject, DG.status, term, value, support)
-                return
-        if not self.is_a(rec.id, DG.Event):
+        kind = next((k for cls, k in STATUS_KIND.items() if self.is_a(rec.id, cls)), None)
+        if kind is None:
             self.problem(
                 rec,
                 "status",
@@ -239,25 +253,13 @@ class RecordEmitter(Emitter):
                 "unknown-field",
             )
             return
-        term = self.term(rec, "status", "event-status", value)
+        term = self.term(rec, "status", kind, value)
         if term is None:
             return
-        node = URIRef(f"{subject}/status/{rec.source_id}/{value}")
-        g.add((subject, DG.statusReport, node))
-        g.add((subject, DG.reportedStatus, term))
-        chosen = self.assert_value(g, rec, subject, DG.reportedStatus, term, value, support)
-        g.add((node, RDF.type, DG.StatusReport))
-        g.add((node, DG.eventStatus, term))
-        g.add((node, DG.statusOf, subject))
-        when = self.source_dates.get(rec.source_id)
-        if when:
-            date = self.date_node(g, self.cur.definitions[rec.source_id], "publication_date", when)
-            if date is not None:
-                g.add((node, DG.asOf, date))
-        publishers = as_list(self.cur.definitions[rec.source_id].data.get("publisher"))
-        by = " / ".join(self.label(str(p)) for p in publishers) or rec.source_id
-        g.add((node, DG.label, Literal(f"{self.label(rec.id)}: {value} (per {by}, {when})")))
-        self.node_evidence(g, rec, node, chosen, texts)
+        direct = DG.reportedStatus if kind == "event-status" else DG.status
+        g.add((subject, direct, term))
+        chosen = self.assert_value(g, rec, subject, direct, term, value, support)
+        self.status_report(g, rec, subject, kind, term, value, chosen)
 
     # -- disagreements --------------------------------------------------------------
     def disagreement(self, rec: Record) -> None:
