@@ -537,8 +537,9 @@ def _source_file_facts(source_id: str) -> tuple[set[str], set[str]]:
         for key in ("excerpt", "excerpts"):
             value = rec.get(key) or []
             excerpts.update(value if isinstance(value, list) else [value])
-        # A participation or a status report cites its own value's excerpts (issue 17).
-        for key in ("participants", "status"):
+        # A participation, a status report or a topic report (agenda, discussed, not
+        # raised) cites its own value's excerpts (issue 17).
+        for key in ("participants", "status", "agenda", "discussed", "not_raised"):
             values = rec.get(key) or []
             for value in values if isinstance(values, list) else [values]:
                 if isinstance(value, dict):
@@ -766,7 +767,8 @@ def test_sources_counts_apart_from_cited_outlets_and_zero_when_uncited():
         add(source, RDF_TYPE, ox.NamedNode(DG + "Source"))
         add(source, DG + "publisher", ox.NamedNode(ex + "outlet"))
         add(source, DG + "publicationDate", ox.NamedNode(ex + source + "-day"))
-        add(source + "-day", DG + "dateValue", ox.Literal("2025-10-30", datatype=XSD_DATE))
+        add(source + "-day", DG + "label", ox.Literal("2025-10-30"))
+        add(source + "-day", DG + "earliest", ox.Literal("2025-10-30", datatype=XSD_DATE))
     add("outlet", DG + "label", ox.Literal("Outlet"))
     for outlet in ("bloomberg", "xinhua", "reuters"):
         add("cited", DG + "cites", ox.NamedNode(ex + outlet))
@@ -842,3 +844,51 @@ def test_status_as_of_reads_events_measures_and_commitments_on_a_day(run):
     assert of(after, "china-soybean-purchase-commitment") == {("in progress", GATE)}
     assert not of(before, "china-soybean-purchase-commitment")  # no source had it yet
     assert all(r["reportedOn"] <= "2025-10-25" for r in before)
+
+
+# -- issue 17, points 4-6 ------------------------------------------------------------------
+
+
+def test_no_catalogue_query_reads_a_date_by_its_value():
+    """A week's dg:dateValue is its Monday, and a month's or a year's does not compare with a
+    day (a FILTER on it drops the row): queries show a date's label, at its precision, and
+    compare its earliest and latest days (docs/curation.md, "Dates in queries")."""
+    readers = [name for name, q in CATALOGUE.items() if "dg:dateValue" in q.sparql]
+    assert readers == []
+
+
+def test_a_week_reads_as_a_week(run):
+    published = {r["source"]: r["published"] for r in rows(run("sources"))}
+    assert published[GNT] == "2025-W44"  # not its Monday, 2025-10-27
+    assert published[INFO] == "2025-10-26"
+
+
+def test_status_as_of_reads_the_dated_status_reports_of_measures_and_commitments(run):
+    after = rows(run("status-as-of", as_of="2025-11-26"))
+    kinds = {r["thing"]: r["kind"] for r in after}
+    assert kinds["china-soybean-purchase-commitment"] == "commitment"
+    measures = {r["thing"] for r in after if r["kind"] == "measure"}
+    assert "china-rare-earth-export-controls-2025" in measures
+    suspended = {
+        (r["statusLabel"], r["source"])
+        for r in after
+        if r["thing"] == "china-rare-earth-export-controls-2025"
+    }
+    assert ("suspended", KED) in suspended
+
+
+def test_busan_agenda_against_outcome(run):
+    """Taiwan was on the pre-meeting agenda (InfoFinance, HawkInsight); the Global Times,
+    quoted by KED after the meeting, says it was not raised: both stand, dated, and Taiwan
+    is no longer a dg:topic of the meeting (it was, from the agendas, before issue 17)."""
+    res = rows(run("event-topic-reports"))
+    taiwan = {(r["statusLabel"], r["source"]) for r in res if r["topic"] == "taiwan-issue"}
+    assert taiwan == {("expected", INFO), ("expected", HAWK), ("not raised", KED)}
+    assert ("discussed", KED) in {
+        (r["statusLabel"], r["source"]) for r in res if r["topic"] == "trade"
+    }
+    assert all(r["excerpt"] for r in res if r["statusLabel"] != "expected")
+    topics = {
+        r["topic"] for r in rows(run("cq06-event-topics", event="trump-xi-busan-meeting-2025"))
+    }
+    assert "taiwan-issue" not in topics and "trade" in topics
