@@ -74,8 +74,9 @@ def input_hashes(data_dir: Path, sources_dir: Path | None, options: dict) -> dic
     data_dir = Path(data_dir)
     _hash_files([data_dir / name for name in _GLOBAL_DATA], data_dir, digest)
     _hash_files((data_dir / "entities").glob("*"), data_dir, digest)
-    for folder in (ONTOLOGY_DIR, SHAPES_DIR):
-        _hash_files(Path(folder).rglob("*"), Path(folder), digest)
+    for folder in (ONTOLOGY_DIR, SHAPES_DIR):  # their data files (their code is below)
+        files = [p for p in Path(folder).rglob("*") if p.suffix not in (".py", ".pyc")]
+        _hash_files(files, Path(folder), digest)
     for pattern in _CODE_GLOBS:
         _hash_files(_CODE.glob(pattern), _CODE, digest)
     if sources_dir is not None and Path(sources_dir).is_dir():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from diplograph.cli import incremental
@@ -133,7 +133,12 @@ def _hermit_answers_consistent(monkeypatch):
 
 
 @pytest.mark.slow
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),  # shrinking would rebuild for minutes
+)
 @given(edits=st.lists(EDIT, min_size=1, max_size=3))
 def test_an_incremental_build_equals_a_full_build(published, edits):
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,6 +153,16 @@ def test_an_incremental_build_equals_a_full_build(published, edits):
         if reused is not None:
             touched = any(e[0] == "touch-sources" for e in edits)
             assert reused["mode"] == ("full" if touched else "incremental")
+
+
+@pytest.mark.slow
+def test_a_label_edit_is_incremental_and_equals_a_full_build(published, tmp_path):
+    shutil.copytree(published / "data", tmp_path / "data")
+    shutil.copytree(published / "instance", tmp_path / "incremental", symlinks=True)
+    _apply(tmp_path / "data", ("label", FACTS[0], 0, "edited"))
+    incremental_outcome, reused = _outcome(tmp_path / "data", tmp_path / "incremental", False)
+    assert reused["mode"] == "incremental" and len(reused["changed_graphs"]) == 1
+    assert incremental_outcome == _outcome(tmp_path / "data", tmp_path / "full", True)[0]
 
 
 @pytest.mark.slow
