@@ -38,7 +38,7 @@ def facts(describer: Reader, view: EntityView, rows: dict[str, list[Relation]]) 
 def event(describer: Reader, view: EntityView, rows) -> list[Fact]:
     statuses: dict[str, list[str]] = defaultdict(list)
     for s in reversed(view.statuses):  # newest report first
-        statuses[s.status].append(s.source_label)
+        statuses[s.status].append(s.source_label or "the curators")
     return [
         Fact("When", [Node(text) for text, _note in view.when]),
         Fact("Where", values(rows, "place", "onSidelinesOf")),
