@@ -37,6 +37,9 @@ LOWEST_PRIORITY = 19
 #: own queries (pages, catalogue, counts) are bounded by design; at nice 19, on a machine
 #: busy with other work, a cold page's query got almost no CPU and ran into its time limit.
 DEMOTED_OPERATIONS = frozenset({"query"})
+#: Seconds a request waits for a fresh worker to start and open the store (not counted in
+#: the query's time limit): about 2 s at load average 8, and a once-per-worker cost.
+START_WAIT = 15.0
 #: Bytes of address space each query worker may map (RLIMIT_AS); None or 0: no limit.
 #: An idle worker maps about 380 MB (most of it reserved, not resident).
 DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024
@@ -59,6 +62,7 @@ def _demote(worker) -> bool:
 class _Worker:
     def __init__(self, ctx, memory_limit: int | None):
         self.path: str | None = None  # the store it has open
+        self.opening: str | None = None  # the store it was asked to open, not answered yet
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
             target=worker_module.serve, args=(child, memory_limit), daemon=True
@@ -98,8 +102,8 @@ class WorkerPool:
             self._idle.put(None)  # spawned on first use
 
     def run(self, operation: str, path: str, kwargs: dict, timeout: float):
-        """The worker's answer, or QueryTimeout/StoreBusy; never blocks past ~3x timeout
-        (waiting for an idle worker, starting one, running the operation)."""
+        """The worker's answer, or QueryTimeout/StoreBusy; never blocks past about twice the
+        timeout plus START_WAIT (an idle worker, starting one, running the operation)."""
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
@@ -112,10 +116,11 @@ class WorkerPool:
                 worker = None
             if worker is None:
                 worker = self._spawn()
-            if worker.path != path and not self._open(worker, path, timeout):
-                self._retire(worker)
-                worker = None
-                raise StoreBusy(f"A query worker took over {timeout:g} s to start; try again.")
+            start = max(timeout, START_WAIT)
+            if worker.path != path and not self._open(worker, path, start):
+                raise StoreBusy(  # it goes on starting: the next request finds it further on
+                    f"A query worker is still starting after {start:g} s; try again."
+                )
             worker.conn.send((operation, path, kwargs))
             demoted = False
             demotable = operation in DEMOTED_OPERATIONS and timeout > self._demote_after
@@ -152,11 +157,21 @@ class WorkerPool:
         """Have a fresh worker (or one on an older build) open `path` before any query's
         clock starts: under load, starting a worker and opening the store took seconds, so
         a public query on a fresh worker was demoted for that alone and starved, and since a
-        demoted worker is replaced, so was the next. False: it did not answer in time."""
-        worker.conn.send(("open", path, {}))
+        demoted worker is replaced, so was the next. False: not open yet; the worker is
+        kept, still opening, and the next borrower waits for the same answer (killing it
+        would start the same seconds over, every time)."""
+        if worker.opening is not None and worker.opening != path:
+            if not worker.conn.poll(timeout):  # the answer for another build, first
+                return False
+            worker.conn.recv()
+            worker.opening = None
+        if worker.opening is None:
+            worker.conn.send(("open", path, {}))
+            worker.opening = path
         if not worker.conn.poll(timeout):
             return False
         status, value = worker.conn.recv()
+        worker.opening = None
         if status == "error":
             raise value
         worker.path = path

@@ -92,8 +92,12 @@ def test_short_load_run_has_no_errors_but_the_runaways_time_outs(instance):
             report = load.run(base, clients=4, seconds=2, max_requests=3000, attacks=("runaway",))
     finally:
         app.extensions["diplograph.store"].close()
-    assert report["skipped"] == []
-    assert report["mix"]["catalogue"] > 10 and report["mix"]["entity"] > 5
+    # The minimal build lacks most catalogue examples' entities: since c618892 such a form
+    # answers 400 "No entity is called …", and the load test lists it instead of counting it.
+    assert all(line.startswith("400 ") and "/queries/" in line for line in report["skipped"]), (
+        report["skipped"]
+    )
+    assert report["mix"]["catalogue"] > 2 and report["mix"]["entity"] > 5
     (quiet, runaway), *_ = report["rounds"]
     for phase in (quiet, runaway):
         assert phase["requests"] > 0

@@ -71,7 +71,7 @@ def test_unacceptable_format_is_406(endpoint_client):
 def test_syntax_error_is_400_with_line_and_column(endpoint_client):
     response = endpoint_client.get("/sparql", query_string={"query": "SELECT *\nWHERE { ?s }"})
     assert response.status_code == 400
-    assert "error at 2:" in response.text
+    assert "error at line 2, column " in response.text  # web/syntax_errors.py's words
 
 
 def test_service_description_on_get_without_query(endpoint_client):
