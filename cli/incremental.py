@@ -243,9 +243,9 @@ def load_store(
             update_store(chosen.previous, tmp / "store", old, new)
             record["reused"] = chosen.record()
             return record, chosen
-        except FullBuildNeeded as exc:
+        except (FullBuildNeeded, SyntaxError) as exc:  # SyntaxError: a line SPARQL refused
             shutil.rmtree(tmp / "store", ignore_errors=True)
-            chosen = str(exc)
+            chosen = f"the update could not be made ({exc})"
     progress(f"Loading {len(lines)} quads into the store...")
     load_nquads(tmp / "graph.nq", tmp / "store", lines=lines)
     record["reused"] = {"mode": "full", "reason": chosen}
