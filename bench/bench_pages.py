@@ -7,7 +7,11 @@ and rendering. The baseline is the smallest round trip the app can make to its s
 The first request of each page is reported apart: it fills the per-build caches (name
 index, sources, timeline, entity views) that later requests reuse.
 
-    .venv/bin/python -m bench.bench_pages [--instance DIR] [--repeat 30] [--json FILE]
+    .venv/bin/python -m bench.bench_pages [--instance DIR] [--repeat 30] [--loads 5] [--json FILE]
+
+With --loads N (N > 0), each HTML page is also loaded N times in Debian's Chromium
+(Playwright, served by waitress on loopback) and the median time to the load event is
+reported: what a reader waits, scripts and styles included.
 
 Without --instance, the curated data is built (unvalidated) into a temporary instance.
 """
@@ -15,13 +19,18 @@ Without --instance, the curated data is built (unvalidated) into a temporary ins
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+import waitress
+from playwright.sync_api import sync_playwright
 
 from diplograph.cli.build import build
 from diplograph.data import DATA_DIR
@@ -32,6 +41,11 @@ PAGES = [
     ("home", "/"),
     ("search 'besant'", "/search?q=besant"),
     ("search 'beisente' (json)", "/search?q=beisente&format=json"),
+    ("search 'trump xi busan'", "/search?q=trump+xi+busan"),
+    ("search words 'post-World War II'", "/search?q=post-World+War+II"),
+    ("suggest 'xi ji' (json)", "/search/suggest?q=xi+ji"),
+    ("entity: event (Busan)", "/id/trump-xi-busan-meeting-2025"),
+    ("entity: commitment", "/id/china-soybean-purchase-commitment"),
     ("entity: person", "/id/donald-trump"),
     ("entity: person with positions", "/id/scott-bessent"),
     ("entity: event with a dispute", "/id/trump-xi-call-2025-11-24"),
@@ -80,6 +94,41 @@ def page_weight(client, path: str) -> tuple[float, float]:
     return size(SCRIPT_SRC.findall(html)), size(DATA_SRC.findall(html))
 
 
+def browser_loads(app, paths: list[str], loads: int) -> dict[str, float]:
+    """Median ms from navigation start to the load event, per HTML page, in Chromium."""
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+
+    def serve():
+        with contextlib.suppress(OSError):  # the socket closes under the loop at the end
+            server.run()
+
+    threading.Thread(target=serve, daemon=True).start()
+    root = f"http://127.0.0.1:{server.effective_port}"
+    out = {}
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            )
+            context = chromium.new_context(viewport={"width": 1280, "height": 900})
+            tab = context.new_page()
+            for path in paths:
+                times = []
+                for _ in range(loads + 1):  # the first fills the caches and is not counted
+                    tab.goto(root + path, wait_until="load")
+                    times.append(
+                        tab.evaluate(
+                            "() => { const n = performance.getEntriesByType('navigation')[0];"
+                            " return n.loadEventEnd - n.startTime; }"
+                        )
+                    )
+                out[path] = statistics.median(times[1:])
+            chromium.close()
+    finally:
+        server.close()
+    return out
+
+
 def measure(client, path: str, repeat: int) -> tuple[int, float, list[float]]:
     """The first request (it fills the per-build caches), then `repeat` more."""
     start = time.perf_counter()
@@ -98,6 +147,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--instance", type=Path, help="an instance with a published build")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--loads", type=int, default=5, help="Chromium loads per page (0: none)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
@@ -122,17 +172,24 @@ def main(argv=None) -> int:
                     "data_kb": data_kb,
                 }
             )
+        html_paths = [r["path"] for r in results[1:] if r["status"] == 200]
+        html_paths = [p for p in html_paths if "format=" not in p and "/data" not in p]
+        html_paths = [p for p in html_paths if not p.endswith(".ttl") and "suggest" not in p]
+        loaded = browser_loads(app, html_paths, args.loads) if args.loads > 0 else {}
+        for r in results:
+            r["load_ms"] = loaded.get(r["path"])
         base = results[0]["median_ms"]
         print(
             f"{'page':38} {'status':>6} {'first ms':>9} {'median ms':>10} {'x ASK':>7}"
-            f" {'script KB':>9} {'data KB':>8}"
+            f" {'script KB':>9} {'data KB':>8} {'load ms':>8}"
         )
         for r in results:
             r["ratio"] = r["median_ms"] / base if base else float("nan")
             print(
                 f"{r['page']:38} {r['status']:>6} {r['first_ms']:9.2f} "
                 f"{r['median_ms']:10.2f} {r['ratio']:7.1f} "
-                f"{r['script_kb']:9.1f} {r['data_kb']:8.1f}"
+                f"{r['script_kb']:9.1f} {r['data_kb']:8.1f} "
+                + (f"{r['load_ms']:8.0f}" if r["load_ms"] is not None else f"{'-':>8}")
                 + (" over budget" if r["script_kb"] > SCRIPT_BUDGET_KB else "")
             )
         if args.json:

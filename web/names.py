@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from rapidfuzz import fuzz
 
@@ -51,6 +52,7 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", stripped.casefold()).strip()
 
 
+@cache  # the index asks for the same few thousand words on every query
 def phonetic(word: str) -> str:
     """A consonant skeleton: first letter kept, sounds merged, vowels dropped, runs collapsed."""
     if not word:
