@@ -127,12 +127,18 @@ COVERED = {
     "exports.download",
     "exports.void",
     "exports.context",
+    "pages.robots",
+    "pages.sitemap",
+    "entities.relations_data",
+    "search.suggest",
 }
 FIXED = ["/", "/sources", "/disagreements", "/ontology", "/validation", "/search", "/timeline"]
 FIXED += ["/timeline/data", "/map", "/map/data"]
 FIXED += ["/network", "/network/data", "/queries", "/query-editor", "/downloads"]
 FIXED += ["/.well-known/void", "/context.jsonld", "/sparql"]
+FIXED += ["/robots.txt", "/sitemap.xml", "/search/suggest"]
 WITH_SEGMENT = ["/id/", "/sources/", "/queries/", "/downloads/", "/vendor/", "/static/", "/q/"]
+WITH_SEGMENT += ["/relations/"]
 
 
 def test_every_route_is_fuzzed(client):
