@@ -33,6 +33,13 @@ EVIDENCE_KEYS = ("excerpt", "excerpts", "implied")
 VALUE_KEYS = ("id", "value")
 
 
+def bare(item):
+    """A curated value without its evidence: the id or value of `{id: x, excerpt: ...}`."""
+    if isinstance(item, Map):
+        return next((item[k] for k in VALUE_KEYS if k in item), item)
+    return item
+
+
 @dataclass
 class Support:
     """What a curator wrote on one value: its own excerpts, or why it is implied."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import OWL, RDF, SKOS, Literal, URIRef
 
-from diplograph.loaders.assertions import Support, support_of
+from diplograph.loaders.assertions import Support, bare, support_of
 from diplograph.loaders.curated import Curated, Record, as_list
 from diplograph.loaders.emit import SPECIAL, WIKIDATA, Emitter
 from diplograph.loaders.errors import suggest
@@ -189,7 +189,7 @@ class RecordEmitter(ReportMixin, Emitter):
                     text = str(rec.data["text"])
                     short = text if len(text) <= 60 else text[:57] + "..."
                     speakers = " and ".join(
-                        self.label(str(x)) for x in as_list(rec.data["speaker"])
+                        self.label(str(bare(x))) for x in as_list(rec.data["speaker"])
                     )
                     label = f"{speakers}: “{short}”"
                     self.cur.labels[rec.id] = label

@@ -136,3 +136,11 @@ def test_the_real_data_reaches_the_evidence_support_threshold(graphs):
     assert report["evidence_assertions"] >= 700
     failing = [f"{i['where']}: {i['message']}" for i in report["unsupported_assertions"]]
     assert report["evidence_support"] >= EVIDENCE_SUPPORT_THRESHOLD, failing
+
+
+def test_made_up_statement_labels_name_the_speaker_not_the_yaml(graphs):
+    """A speaker written with its own excerpt ({id: x, excerpt: ...}) is named by its label;
+    labels once read "{'id': 'donald-trump', ...}: “...”"."""
+    labels = {str(o) for _, _, o, _ in graphs.dataset.quads((None, DG.label, None, None))}
+    assert any(label.startswith("Scott Bessent: “") for label in labels)
+    assert [label for label in labels if "{'" in label or "'id':" in label] == []
