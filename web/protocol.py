@@ -36,6 +36,11 @@ BODY_KEY = "diplograph.bodies"
 #: Set by the fast lane on the environ once it has read (or failed to read) the body.
 READ_KEY = "diplograph.body"
 CHUNK = 64 * 1024
+#: Seconds a body waits for a free reader. Not 0: a body that has arrived holds its reader
+#: only briefly, but 8 clients posting at once to a busy process found every reader taken
+#: for that instant and got 503s (102 of 1,760 in bench/http_bench.py; none at 0.05 s).
+#: Kept short: it holds an app thread (at 0.5 s a GET in the slow-body test timed out).
+SLOT_WAIT = 0.05
 #: The longest request target granian 2.8 hands the app (hyper's `http` crate caps a URI
 #: at u16::MAX - 1 bytes); a longer GET gets an empty 414 from the HTTP layer.
 MAX_TARGET_BYTES = 65_534
@@ -107,7 +112,7 @@ class BodyReader:
             raise too_large(config)
         if length == 0:
             return b""
-        if not self._slots.acquire(blocking=False):
+        if not self._slots.acquire(timeout=SLOT_WAIT):
             raise ProtocolError(
                 503,
                 f"Too many request bodies are arriving slowly ({self.readers} in this "
