@@ -117,6 +117,18 @@ def test_tab_leaves_the_editor_and_the_hint_says_so(page, artifacts):
     shot(page, artifacts, "editor-01-tab")
 
 
+def test_the_tab_list_holds_only_tabs_and_plus_still_adds_one(page, artifacts):
+    tablist = page.get_by_role("tablist")
+    assert tablist.locator("button").count() == 0  # the "+" sits beside the list
+    before = tablist.get_by_role("tab").count()
+    page.get_by_role("button", name="Add a new tab").click()
+    expect(tablist.get_by_role("tab")).to_have_count(before + 1)
+    assert tablist.locator("button").count() == 0
+    # The query is typed into CodeMirror's contenteditable input, named for screen readers.
+    expect(page.get_by_role("textbox", name="SPARQL query")).to_be_visible()
+    shot(page, artifacts, "editor-01-tabs")
+
+
 UNNAMED = """() => [...document.querySelectorAll(
   "#main button, #main input, #main select, #main textarea, #main a[href], #main [role=button]")]
   .filter(e => e.offsetParent !== null || e.tagName === "TEXTAREA")

@@ -18,6 +18,10 @@
   // CodeMirror indents on Tab; false hands the key back to the browser, which moves focus.
   Yasgui.Yasqe.defaults.extraKeys.Tab = false;
   Yasgui.Yasqe.defaults.extraKeys["Shift-Tab"] = false;
+  // CodeMirror's contenteditable input lives inside its scroll area, so the region that
+  // scrolls holds the focusable query text (axe: scrollable-region-focusable); it is also
+  // the input CodeMirror recommends for screen readers. The hidden textarea input is not.
+  Yasgui.Yasqe.defaults.inputStyle = "contenteditable";
   // Only the variables autocompleter: the others fetch prefixes and terms from the web.
   Yasgui.Yasqe.defaults.autocompleters = ["variables"];
   // YASQE's share dialog offers a short link: the same stored permalink as the button.
@@ -79,8 +83,8 @@
 
   // Names for YASGUI's controls that have none (icon buttons, the hidden CodeMirror input,
   // the page-size list); run again whenever YASGUI redraws part of itself.
+  var QUERY_NAME = "SPARQL query (Tab leaves the editor, Ctrl+Enter runs it)";
   var NAMES = [
-    [".yasqe .CodeMirror textarea", "SPARQL query (Tab leaves the editor, Ctrl+Enter runs it)"],
     [".yasqe_queryButton", "Run query"], [".yasqe_share", "Share query"],
     [".yasqe_fullscreenButton, .fullscreenToggleBtns button", "Full screen"],
     [".tableSizer", "Rows per page"], [".yasr_external_ref_btn", "YASGUI documentation"],
@@ -96,6 +100,30 @@
     });
     el.querySelectorAll(".yasr_btn svg, .yasqe_buttons svg, .plugin_icon").forEach(function (svg) {
       svg.setAttribute("aria-hidden", "true");
+    });
+    el.querySelectorAll(".yasqe .CodeMirror-code[contenteditable]").forEach(function (input) {
+      input.setAttribute("role", "textbox");
+      input.setAttribute("aria-multiline", "true");
+      if (!input.getAttribute("aria-label")) { input.setAttribute("aria-label", QUERY_NAME); }
+    });
+    moveAddTab();
+  }
+
+  // A tablist may hold only tabs (axe: aria-required-children), but YASGUI puts its "+"
+  // button in the list. The button moves beside the list; its empty wrapper stays, because
+  // YASGUI inserts new tabs before it.
+  function moveAddTab() {
+    el.querySelectorAll(".tabsList[role=tablist]").forEach(function (list) {
+      var button = list.querySelector(".addTab");
+      if (!button) { return; }
+      var bar = list.parentNode;
+      if (!bar.classList.contains("dg-tabbar")) {
+        bar = document.createElement("div");
+        bar.className = "dg-tabbar";
+        list.parentNode.insertBefore(bar, list);
+        bar.appendChild(list);
+      }
+      bar.appendChild(button);
     });
   }
   var naming = false;
