@@ -47,6 +47,7 @@ from diplograph.store.lifeline import die_with_parent
 COUNTED = [
     "Source",
     "Person",
+    "UnnamedCollective",
     "Organisation",
     "Polity",
     "Country",

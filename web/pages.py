@@ -31,6 +31,7 @@ def build_error() -> dict:
 # What the home page counts, in this order, with the words it uses.
 HOME_COUNTS = [
     ("Person", "people"),
+    ("UnnamedCollective", "unnamed groups"),
     ("Organisation", "organisations"),
     ("Polity", "countries and polities"),
     ("Place", "places"),

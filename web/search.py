@@ -22,6 +22,7 @@ bp = Blueprint("search", __name__)
 # Groups shown in this order; an entity goes in the first group its types include.
 GROUPS = [
     ("Person", "People"),
+    ("UnnamedCollective", "Unnamed groups (analysts, insiders…)"),
     ("Country", "Countries and polities"),
     ("Polity", "Countries and polities"),
     ("Organisation", "Organisations"),

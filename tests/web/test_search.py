@@ -131,3 +131,16 @@ def test_search_results_download_as_csv(client):
     response = client.get("/search?q=bessent&format=csv")
     assert response.mimetype == "text/csv"
     assert "scott-bessent" in response.get_data(as_text=True).splitlines()[1]
+
+
+def test_unnamed_groups_are_found_in_a_group_of_their_own(client):
+    """Collectives ("analysts", "insiders") are dg:UnnamedCollective, not dg:Person: search
+    lists them under their own heading, not as people and not in no group at all."""
+    hits = client.get("/search", query_string={"q": "unnamed analysts", "format": "json"})
+    groups = {h["id"]: h["group"] for h in hits.get_json()}
+    assert groups.get("unnamed-analysts-kedglobal", "").startswith("Unnamed groups")
+
+
+def test_home_page_counts_unnamed_groups(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "unnamed groups" in page
