@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from diplograph.ontology.docs import render_ontology_html
 from diplograph.shapes.report import render_html
 from diplograph.store.builds import last_error
-from diplograph.web import display
+from diplograph.web import display, tables
 from diplograph.web.context import build_info, cached, instance, select
 from diplograph.web.describe import Describer
 from diplograph.web.entities import source_index
@@ -109,6 +109,21 @@ def source(source_id: str):
         total=len(fact_ids),
         disputes=disputes,
     )
+
+
+@bp.route("/sources/<source_id>/facts")
+def source_facts_data(source_id: str):
+    """A source page's facts as CSV or JSON, in the page's order; excerpts joined by " | "."""
+    if source_id not in source_index().by_id:
+        abort(404)
+    rows = [
+        [kind, f["label"], f["id"], " | ".join(f["excerpts"])]
+        for kind, facts in source_facts(source_id)
+        for f in facts
+    ]
+    columns = ["kind", "fact", "fact_id", "excerpts"]
+    fmt = request.args.get("format", "csv")
+    return tables.table_response(f"{source_id}-facts", columns, rows, fmt)
 
 
 def all_disagreements() -> list[str]:

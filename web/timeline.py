@@ -4,7 +4,8 @@ The page draws the events with d3 (web/static/timeline.js) in lanes, one per kin
 actor, each from its earliest to its latest possible day: a month is a bar a month wide,
 a day a point. Below the drawing, the same events as a list sorted by date, each with
 every source's status report (oldest first) and a link to the view as of that report.
-`?as_of=YYYY-MM-DD` shows what the sources published by that day said.
+`?as_of=YYYY-MM-DD` shows what the sources published by that day said. The list is also a
+table, `/timeline/table?format=csv|json` with the same filters.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime as dt
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from diplograph.web import chronology, display
+from diplograph.web import chronology, display, tables
 from diplograph.web.chronology import Filters, Item
 from diplograph.web.context import cached, select
 from diplograph.web.describe import Describer
@@ -123,6 +124,10 @@ def timeline():
         data=view_data(filters, shown),
         data_url=url_for("timeline.timeline_data", **filters.params()),
         alternates=[{"type": "application/json", "href": url_for("timeline.timeline_data")}],
+        table_urls={
+            fmt: url_for("timeline.timeline_table", format=fmt, **filters.params())
+            for fmt in ("csv", "json")
+        },
     )
 
 
@@ -131,3 +136,37 @@ def timeline_data():
     """The events the timeline draws, with the same parameters, as JSON."""
     filters = Filters.from_args(request.args)
     return jsonify(view_data(filters, chronology.select(all_events(), filters)))
+
+
+TABLE_COLUMNS = ["id", "label", "when", "earliest", "latest", "precision", "status", "kinds"]
+TABLE_COLUMNS += ["place", "place_id", "actors", "actor_ids"]
+
+
+def table_row(item: Item) -> list:
+    """One row of the list: the event as the page shows it; many values joined by " | "."""
+    when = item.when
+    actors = sorted(item.actors.items(), key=lambda kv: kv[1])
+    return [
+        item.id,
+        item.label,
+        item.when_text,
+        when.earliest.isoformat() if when else None,
+        when.latest.isoformat() if when else None,
+        when.precision if when else None,
+        (item.status or "").lower(),
+        " | ".join(item.kinds),
+        item.place,
+        item.place_id,
+        " | ".join(label for _, label in actors),
+        " | ".join(key for key, _ in actors),
+    ]
+
+
+@bp.route("/timeline/table")
+def timeline_table():
+    """The list below the timeline, with the same filters, as CSV or JSON (in its order)."""
+    filters = Filters.from_args(request.args)
+    shown = chronology.select(all_events(), filters)
+    rows = [table_row(item) for _, entries in periods(shown) for item, _ in entries]
+    fmt = request.args.get("format", "csv")
+    return tables.table_response("timeline", TABLE_COLUMNS, rows, fmt)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import html as html_lib
+import io
 import re
 
 from diplograph.web.chronology import Report, status_as_of
@@ -117,3 +120,39 @@ def test_timeline_page_loads_d3_locally_and_lanes_are_switchable(client):
     assert 'src="/vendor/d3-zoom.min.js"' in html and 'src="/static/timeline.js"' in html
     assert '"lanes": "actor"' in html
     assert client.get("/vendor/d3-scale.min.js").status_code == 200
+
+
+def test_the_list_downloads_as_csv_and_json_with_the_page_filters(client):
+    page = client.get("/timeline?actor=xi-jinping").get_data(as_text=True)
+    assert "/timeline/table?format=csv&amp;actor=xi-jinping" in page
+    assert "/timeline/table?format=json&amp;actor=xi-jinping" in page
+    answer = client.get("/timeline/table?format=csv&actor=xi-jinping")
+    assert answer.status_code == 200
+    assert answer.content_type == "text/csv; charset=utf-8"
+    assert 'filename="timeline.csv"' in answer.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    assert list(rows[0]) == ["id", "label", "when", "earliest", "latest", "precision"] + [
+        "status",
+        "kinds",
+        "place",
+        "place_id",
+        "actors",
+        "actor_ids",
+    ]
+    # the same events as the page's list, in its order, each as the page shows it
+    assert [r["id"] for r in rows] == re.findall(
+        r'<li class="tl-event [^"]*" id="event-([^"]+)"', page
+    )
+    busan = next(r for r in rows if r["id"] == BUSAN)
+    item = item_of(page, BUSAN)
+    assert f">{html_lib.escape(busan['label'])}</a>" in item
+    assert f'<span class="tl-when">{busan["when"]}</span>' in item
+    assert "xi-jinping" in busan["actor_ids"].split(" | ")
+    assert busan["earliest"] == "2025-10-30"
+
+    answer = client.get("/timeline/table?format=json&actor=xi-jinping")
+    assert answer.content_type == "application/json"
+    data = answer.get_json()
+    assert data["columns"][:2] == ["id", "label"]
+    assert [r["id"] for r in data["rows"]] == [r["id"] for r in rows]
+    assert client.get("/timeline/table?format=xml").status_code == 404
