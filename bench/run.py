@@ -39,6 +39,7 @@ from bench.catalogue import catalogue_texts
 from diplograph.cli import build as b
 from diplograph.cli.build import load_graphs
 from diplograph.exports.export import load_part, serialise
+from diplograph.loaders.merge import store_with_merge
 from diplograph.queries import catalogue as cat
 from diplograph.shapes.validation import dataset_store, validate_dataset, validate_store
 from diplograph.store import current_build
@@ -222,7 +223,7 @@ class deadline:
 def queries_in_process(nq: Path, repeat: int, budget: float) -> dict:
     """Each catalogue query on the merged Oxigraph store, and on rdflib's engine."""
     texts = catalogue_texts()
-    store = cat.merged_store(nq.read_bytes())
+    store = store_with_merge(nq.read_bytes())
     ox_times = {}
     for name, text in texts.items():
         samples = []

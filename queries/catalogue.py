@@ -246,14 +246,6 @@ def execute(store, sparql: str) -> Result:
     return Result(variables, rows)
 
 
-def merged_store(nquads: bytes) -> ox.Store:
-    """An in-memory store of N-Quads: the named graphs, and their merge as the default graph."""
-    store = ox.Store()
-    store.load(nquads, format=ox.RdfFormat.N_QUADS)
-    store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in store])
-    return store
-
-
 def adhoc_query(text: str, name: str = "query") -> Query:
     """Any SPARQL file: parsed as a catalogue query when it has a header, else as is."""
     header, _body = split_header(text)

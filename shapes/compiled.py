@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 
+from diplograph.loaders.merge import add_merge
 from diplograph.ontology.terms import to_rdflib
 from diplograph.shapes.literal_rules import less_or_equal
 from diplograph.shapes.query_text import (
@@ -254,15 +255,12 @@ def merged_default_graph(store: ox.Store):
     already keeps the merge in its default graph (store.embedded.load_nquads);
     a store whose default graph is empty gets it here, and loses it after.
     """
-    default = ox.DefaultGraph()
-    empty = next(store.quads_for_pattern(None, None, None, default), None) is None
-    if empty:
-        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    added = add_merge(store)
     try:
         yield store
     finally:
-        if empty:
-            store.clear_graph(default)
+        if added:
+            store.clear_graph(ox.DefaultGraph())
 
 
 def validate(shapes: Graph, store: ox.Store) -> list[Result]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from diplograph.loaders.merge import merged, with_merge
 from diplograph.store.base import (
     CONSTRUCT,
     RESULT_FORMATS,
@@ -29,7 +30,6 @@ from diplograph.store.bounded import check_bounded
 from diplograph.store.builds import current_build, current_key
 from diplograph.store.checks import DEFAULT_MAX_QUERY_BYTES, check_query
 from diplograph.store.formats import OX_RESULTS
-from diplograph.store.merge import merged, with_merge
 from diplograph.store.pool import DEFAULT_MEMORY_LIMIT, WorkerPool
 
 #: Quads per bulk-load call: Oxigraph's bulk loader holds a whole call's input in memory

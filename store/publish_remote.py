@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from diplograph.loaders.merge import merged
 from diplograph.queries import QUERIES_DIR
 from diplograph.queries.catalogue import VIOLATION_SUFFIX, execute, load_query
 from diplograph.store.base import StoreError
 from diplograph.store.http import Endpoints, SparqlHttp
-from diplograph.store.merge import merged
 from diplograph.store.nquads import quad_lines, split_graph
 from diplograph.store.remote import RemoteStore
 from diplograph.store.versions import (

@@ -19,6 +19,7 @@ from rdflib.term import Variable
 
 from diplograph.cli.build import load_graphs, nquads
 from diplograph.data import DATA_DIR
+from diplograph.loaders.merge import store_with_merge
 from diplograph.queries import catalogue as cat
 from diplograph.queries.render import catalogue_markdown
 
@@ -73,7 +74,7 @@ def embedded(curated):
     The merge (each triple once) is the default graph. pyoxigraph 0.5's union-of-named-graphs
     mode repeats a triple once per graph holding it, which multiplies join results.
     """
-    return cat.merged_store(curated)
+    return store_with_merge(curated)
 
 
 @pytest.fixture(scope="module")

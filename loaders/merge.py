@@ -5,7 +5,9 @@ triple once per graph holding it (and joins multiply the repeats), and a shared 
 store's own default graph holds every graph in it, other deployments' and old versions'
 included. So both backends store the merge once more, as data: the embedded store in its
 default graph (`embedded.load_nquads`), a remote store as one graph per pushed version
-(`publish_remote.push`). Both take it from here.
+(`publish_remote.push`), and a store made in memory (`store_with_merge`, for the
+catalogue's tests and bench; `add_merge`, for the SHACL engine) the same way. All take it
+from here; it sits in loaders/ so that every layer above the loader can.
 """
 
 from __future__ import annotations
@@ -26,3 +28,21 @@ def with_merge(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
         yield quad
         if not isinstance(quad.graph_name, ox.DefaultGraph):
             yield ox.Quad(quad.subject, quad.predicate, quad.object)
+
+
+def store_with_merge(nquads: bytes) -> ox.Store:
+    """An in-memory store of N-Quads: the named graphs, and their merge as the default graph."""
+    store = ox.Store()
+    store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in store])
+    return store
+
+
+def add_merge(store: ox.Store) -> bool:
+    """Give a store whose default graph is empty the merge of its graphs; True if it was
+    empty (the caller then removes the merge again with `store.clear_graph`)."""
+    default = ox.DefaultGraph()
+    if next(store.quads_for_pattern(None, None, None, default), None) is not None:
+        return False
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return True
