@@ -131,12 +131,15 @@ COVERED = {
     "pages.sitemap",
     "entities.relations_data",
     "search.suggest",
+    "timeline.timeline_table",
+    "pages.source_facts_data",
 }
 FIXED = ["/", "/sources", "/disagreements", "/ontology", "/validation", "/search", "/timeline"]
 FIXED += ["/timeline/data", "/map", "/map/data"]
 FIXED += ["/network", "/network/data", "/queries", "/query-editor", "/downloads"]
 FIXED += ["/.well-known/void", "/context.jsonld", "/sparql"]
 FIXED += ["/robots.txt", "/sitemap.xml", "/search/suggest"]
+FIXED += ["/timeline/table", "/sources/mini-2025-10-24/facts"]
 WITH_SEGMENT = ["/id/", "/sources/", "/queries/", "/downloads/", "/vendor/", "/static/", "/q/"]
 WITH_SEGMENT += ["/relations/"]
 
@@ -206,6 +209,9 @@ def test_timeline_and_network_filters(client, actor, topic, status, node):
         "/timeline", query_string={"actor": actor, "topic": topic, "status": status}
     )
     assert_handled(response, (actor, topic, status))
+    # the list as a table, with the same filters and a format (csv, json or anything)
+    table = {"actor": actor, "topic": topic, "status": status, "format": node}
+    assert_handled(client.get("/timeline/table", query_string=table), table)
     assert_handled(client.get("/network", query_string={"id": node}), node)
     assert_handled(client.get("/network/data", query_string={"id": node}), node)
 
