@@ -276,7 +276,7 @@ def summary(runs: list[dict]) -> dict:
     return {k: statistics.median(r[k] for r in runs) for k in keys} | {"runs": runs}
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--instance", type=Path, help="a published instance to reuse")
     parser.add_argument("--facts", type=int, default=100_000)
@@ -294,7 +294,24 @@ def main() -> None:
         sys.exit("wrk is not installed: apt-get install wrk")
     if args.client == "python" and args.method != "POST":
         sys.exit("the Python client sends form POSTs only")
+    return args
 
+
+def _print(out: dict) -> None:
+    print(json.dumps({k: v for k, v in out.items() if k != "variants"}))
+    for name, s in out["variants"].items():
+        line = (
+            f"{name:16} {s['per_second']:7.0f} lookups/s  p50 {s['p50_ms']:6.2f} ms  "
+            f"p99 {s['p99_ms']:6.2f} ms  errors {s['errors']:g}  "
+            f"CPU s: server {s['server_cpu_s']:.1f}, client {s['client_cpu_s']:.1f}"
+        )
+        if "catalogue_per_second" in s:
+            line += f"  catalogue {s['catalogue_per_second']:.1f} q/s"
+        print(line)
+
+
+def main() -> None:
+    args = _arguments()
     variants = [Variant.parse(v) for v in args.variant or DEFAULT_VARIANTS]
     instance = (args.instance or instance_for(args.facts)).resolve()
     build_dir = current_build(instance)
@@ -330,19 +347,9 @@ def main() -> None:
         "settings": {k: str(v) for k, v in vars(args).items() if k not in ("out", "instance")},
         "variants": {v.name: {**vars(v), **summary(runs[v.name])} for v in variants},
     }
-    text = json.dumps(out, indent=2)
     if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in out.items() if k != "variants"}))
-    for name, s in out["variants"].items():
-        line = (
-            f"{name:16} {s['per_second']:7.0f} lookups/s  p50 {s['p50_ms']:6.2f} ms  "
-            f"p99 {s['p99_ms']:6.2f} ms  errors {s['errors']:g}  "
-            f"CPU s: server {s['server_cpu_s']:.1f}, client {s['client_cpu_s']:.1f}"
-        )
-        if "catalogue_per_second" in s:
-            line += f"  catalogue {s['catalogue_per_second']:.1f} q/s"
-        print(line)
+        args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    _print(out)
 
 
 if __name__ == "__main__":
