@@ -21,7 +21,6 @@ from rdflib.collection import Collection
 from rdflib.namespace import XSD
 
 DG_CURATED_IN = URIRef("https://w3id.org/diplograph/def#curatedIn")
-NUMERIC = {XSD.decimal, XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.double}
 ACCEPTS = {
     XSD.decimal: {XSD.decimal, XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger},
     XSD.integer: {XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger},

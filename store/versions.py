@@ -70,10 +70,6 @@ class Version:
     def stored_graphs(self) -> list[str]:
         return sorted(self.name(g) for g in self.graphs)
 
-    def original(self, iri: str) -> str:
-        """Undo the renaming: a stored graph name back to the IRI the data uses."""
-        return self._back.get(iri, iri)
-
     def rename_triple(self, text: str) -> str:
         """An N-Triples statement with every IRI of one of our graphs renamed."""
         if not any(g in text for g in self.graphs):
