@@ -24,7 +24,9 @@ from diplograph.ontology.owl_terms import (
     NAMED_INDIVIDUAL,
     NOTHING,
     OUTSIDE_OWL2,
+    REIFICATION,
     SAME_AS,
+    STATEMENT,
     STRINGY,
     SUMMARY_NS,
     TYPE,
@@ -145,13 +147,15 @@ class Scan:
             return (SAME,)
         if p in ANNOTATIONS or p in self.schema.annotation or not self.schema.relevant(p):
             return (SKIP,)
+        if p in REIFICATION:
+            return (SKIP,)
         if is_schema(p):
             return (SCHEMA,)
         return (PROP, ("out", p), ("in", p), ("data", p))
 
     def _class(self, c):
         """What being a `c` adds to a signature: ("type", c), or SKIP, or SCHEMA (punning)."""
-        if not isinstance(c, ox.NamedNode) or c in INDIVIDUAL_TYPES - {NOTHING}:
+        if not isinstance(c, ox.NamedNode) or c in INDIVIDUAL_TYPES - {NOTHING} or c == STATEMENT:
             return SKIP
         if is_schema(c) and c not in INDIVIDUAL_TYPES:
             return SCHEMA

@@ -27,8 +27,10 @@ from diplograph.ontology.owl_terms import (
     MEMBERS,
     NAMED_AXIOMS,
     RANGE,
+    REIFICATION,
     REST,
     SAME_AS,
+    STATEMENT,
     SUB_PROP,
     SYMMETRIC,
     TRANSITIVE,
@@ -46,6 +48,8 @@ class Schema:
         #: TBox nodes: classes, properties, axioms and their lists, the ontology itself
         self.nodes: set = set()
         for s, p, o, _g in quads:
+            if p in REIFICATION or (p == TYPE and o == STATEMENT):
+                continue  # a statement node beside its triple is data, not schema
             if p == TYPE:
                 if is_schema(o) and o not in INDIVIDUAL_TYPES:
                     self.nodes.add(s)

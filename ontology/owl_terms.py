@@ -36,6 +36,11 @@ SUB_CLASS, EQ_CLASS, DISJOINT = _n(RDFS.subClassOf), _n(OWL.equivalentClass), _n
 SUB_PROP, EQ_PROP, INVERSE = _n(RDFS.subPropertyOf), _n(OWL.equivalentProperty), _n(OWL.inverseOf)
 DOMAIN, RANGE = _n(RDFS.domain), _n(RDFS.range)
 MEMBERS, FIRST, REST = _n(OWL.members), _n(RDF.first), _n(RDF.rest)
+#: RDF 1.1 reification, which the statement nodes beside each asserted value use
+#: (dg:Assertion): bookkeeping the ontology states no axiom about, outside OWL 2 DL's
+#: vocabulary, so the consistency check passes over it (the dg:Assertion type stays).
+REIFICATION = frozenset({_n(RDF.subject), _n(RDF.predicate), _n(RDF.object)})
+STATEMENT = _n(RDF.Statement)
 ALL_DISJOINT = _n(OWL.AllDisjointClasses)
 NAMED_INDIVIDUAL, NOTHING = _n(OWL.NamedIndividual), _n(OWL.Nothing)
 TRANSITIVE, SYMMETRIC = _n(OWL.TransitiveProperty), _n(OWL.SymmetricProperty)
