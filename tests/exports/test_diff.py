@@ -28,7 +28,10 @@ def builds(tmp_path_factory):
     people = data / "entities" / "people.yaml"
     text = people.read_text()
     assert "  label: Gamma\n" in text
-    people.write_text(text.replace("  label: Gamma\n", "  label: Gamma Prime\n"))
+    # "Minister Gamma" still names Gamma in the claim's excerpt ("Minister Gamma said..."),
+    # so the claimant keeps its evidence and the relabel is the whole change; a label no
+    # excerpt mentions would also change the support of Gamma's assertions (issue 17).
+    people.write_text(text.replace("  label: Gamma\n", "  label: Minister Gamma\n"))
     new = make_build(root, data, name="new")
     return old, new
 
@@ -41,7 +44,7 @@ def test_a_relabelled_entity_is_exactly_the_change(builds):
     old, new = builds
     diff = diff_builds(read_build(old), read_build(new))
     assert diff.removed == quads("Gamma")
-    assert diff.added == quads("Gamma Prime")
+    assert diff.added == quads("Minister Gamma")
     assert list(diff.by_source()) == [ENTITIES]
     assert list(diff.by_entity()) == [GAMMA]
     assert len(diff.by_entity()[GAMMA]["added"]) == 3
@@ -82,4 +85,4 @@ def test_cli_diff_text_groups_by_source_and_entity(builds):
     assert result.exit_code == 0, result.output
     assert "By source:" in result.output and "By entity:" in result.output
     assert f"- {quads('Gamma')[0].decode()}" in result.output
-    assert f"+ {quads('Gamma Prime')[0].decode()}" in result.output
+    assert f"+ {quads('Minister Gamma')[0].decode()}" in result.output
