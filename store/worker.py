@@ -7,6 +7,8 @@ when the parent names a different build directory.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import itertools
 import os
 import resource
@@ -166,11 +168,24 @@ def out_of_memory_message(limit: int) -> str:
     )
 
 
+#: glibc's mallopt parameter for the number of malloc arenas.
+_M_ARENA_MAX = -8
+
+
 def limit_memory(limit: int | None) -> None:
     """Cap this process's address space: an allocation past it fails, and the engine aborts
-    this worker alone (the pool reports the limit)."""
-    if limit:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    this worker alone (the pool reports the limit).
+
+    glibc reserves 64 MiB of address space for each thread's malloc arena; under RLIMIT_AS
+    those reservations, not the query's data, used up the cap on a busy machine, and the
+    engine aborted when it could not start a thread ("Resource temporarily unavailable").
+    Two arenas are enough for a worker that answers one query at a time."""
+    if not limit:
+        return
+    # Not glibc (no mallopt): its allocator reserves no per-thread arena to limit.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 2)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def serve(conn, memory_limit: int | None = None) -> None:
