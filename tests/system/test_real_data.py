@@ -144,3 +144,14 @@ def test_made_up_statement_labels_name_the_speaker_not_the_yaml(graphs):
     labels = {str(o) for _, _, o, _ in graphs.dataset.quads((None, DG.label, None, None))}
     assert any(label.startswith("Scott Bessent: “") for label in labels)
     assert [label for label in labels if "{'" in label or "'id':" in label] == []
+
+
+def test_freighters_count_ships_not_soybeans(graphs):
+    """ "Two U.S. freighters ... to load U.S. soybeans": the quantity is two vessels, not two
+    units of soybeans (issue 17's audit)."""
+    shipment = ID["us-soybean-shipments-new-orleans-2025-11"]
+    data = graphs.dataset
+    quantities = [q for _s, _p, q, _g in data.quads((shipment, DG.quantity, None, None))]
+    assert quantities
+    units = {u for q in quantities for _s, _p, u, _g in data.quads((q, DG.unit, None, None))}
+    assert units == {DG.Vessel}
