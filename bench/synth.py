@@ -79,6 +79,12 @@ class _Renamer:
                 out["label"] = f"{record['label']} ({self.k})"
             if "aliases" in record:
                 out["aliases"] = [f"{a} ({self.k})" for a in record["aliases"]]
+            # The copied excerpts still say "Xi Jinping", not "Xi Jinping (3)": the real
+            # names stay as cues (which, unlike aliases, copies may share), so the evidence
+            # support check reads a copy's excerpts as the original's.
+            names = [record[k] for k in ("label",) if k in record] + record.get("aliases", [])
+            if names:
+                out["cues"] = list(dict.fromkeys([*record.get("cues", []), *names]))
             out.pop("wikidata", None)  # one Wikidata item belongs to one entity
         return out
 

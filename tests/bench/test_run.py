@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench import http_bench, plots, run, synth
+from diplograph.shapes.support import EVIDENCE_SUPPORT_THRESHOLD, evidence_support
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -39,6 +40,12 @@ def test_synthetic_data_is_valid_curated_data_linked_across_copies(tmp_path):
     graphs = load_graphs(tmp_path)
     report = validate_dataset(graphs.dataset, graphs.curated)
     assert report["conforms"], report["violations"][:3]
+    # The build refuses data whose values' excerpts do not mention them (issue 17): the
+    # renamed copies must still be read as supported by their copied excerpts.
+    support = evidence_support(graphs.quads.to_store())
+    assert support["evidence_support"] >= EVIDENCE_SUPPORT_THRESHOLD, support[
+        "unsupported_assertions"
+    ][:3]
     crossing = 0
     for path in (tmp_path / "facts").glob("*.yaml"):
         own = re.search(r"-c(\d+)$", path.stem)
