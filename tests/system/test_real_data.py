@@ -24,7 +24,9 @@ WIKIDATA_CSV = ROOT.parent / "shared" / "wikidata-links.csv"
 # loader drops a count below its bound.
 LOWER_BOUNDS = {
     "Source": 5,
-    "Person": 20,
+    # The unnamed "analysts" and "insiders" are collectives, not persons (issue 17).
+    "Person": 18,
+    "UnnamedCollective": 5,
     "Organisation": 25,
     "Polity": 12,
     "Place": 40,
