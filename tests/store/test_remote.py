@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
 import threading
 
 import pytest
@@ -354,7 +353,7 @@ def test_cli_serve_store_serves_from_the_remote_backend(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from diplograph.cli.main import main
-    from diplograph.web import server
+    from diplograph.web import create_app, server
     from diplograph.web.context import STORE_KEY
 
     home = tmp_path / "home"
@@ -363,21 +362,15 @@ def test_cli_serve_store_serves_from_the_remote_backend(tmp_path, monkeypatch):
     st.publish(home, build)
     served = []
     monkeypatch.setenv("DIPLOGRAPH_HOME", str(home))
-    monkeypatch.delenv("FLASK_STORE_URL", raising=False)
 
-    def serve(make_app, *_args, listening, **_options):
+    def serve(settings, *, listening, make_app=create_app):
         listening()
-        served.append(make_app())
+        served.append(make_app(settings))  # each worker makes its app from the settings
         return 0
 
     monkeypatch.setattr(server, "serve", serve)
     url = "http://127.0.0.1:9/sparql"
-    try:
-        result = CliRunner().invoke(
-            main, ["serve", "--store", url, "--processes", "1", "--port", "0"]
-        )
-    finally:
-        os.environ.pop("FLASK_STORE_URL", None)  # set by the command for create_app
+    result = CliRunner().invoke(main, ["serve", "--store", url, "--processes", "1", "--port", "0"])
     assert result.exit_code == 0, result.output
     store = served[0].extensions[STORE_KEY]
     assert isinstance(store, RemoteStore) and store.http.endpoints.query == url
