@@ -1,21 +1,15 @@
-"""Browser fixtures shared by the analyst-task and accessibility tests: the app served by
-waitress on loopback, Debian's Chromium through Playwright (the launch flags of
-tests/system/test_browser.py), screenshots into the test artifacts folder, the app's own
-SPARQL endpoint for checking a page against the data, and axe-core from node_modules
-(injected by the test, never served to users)."""
+"""Browser helpers: Chromium's path and launch flags, screenshots, the analyst-task and
+accessibility tests' page (CSP bypassed so axe-core, from node_modules and never served to
+users, can be injected), and the app's own SPARQL endpoint for checking a page against the
+data. The shared fixtures are in tests/system/conftest.py."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import waitress
-from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,36 +24,6 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 PREFIXES = (
     "PREFIX dg: <https://w3id.org/diplograph/def#> PREFIX id: <https://w3id.org/diplograph/id/>\n"
 )
-
-
-@pytest.fixture(scope="module")
-def artifacts() -> Path:
-    folder = Path(os.environ.get("DIPLOGRAPH_TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def live_url(app):
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-
-    def serve():
-        with contextlib.suppress(OSError):
-            server.run()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

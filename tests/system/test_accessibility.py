@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser_support import artifacts, axe_violations, browser, live_url, page, shot  # noqa: F401
+from browser_support import axe_violations, page, shot  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -11,7 +11,7 @@ import io
 import re
 
 import pytest
-from browser_support import artifacts, browser, live_url, page, shot, sparql  # noqa: F401
+from browser_support import page, shot, sparql  # noqa: F401
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -5,60 +5,16 @@ console stayed clean, and leaves a screenshot in the test artifacts folder for r
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
-import waitress
-from playwright.sync_api import expect, sync_playwright
+from browser_support import shot
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def artifacts() -> Path:
-    folder = Path(os.environ.get("DIPLOGRAPH_TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def live_url(app):
-    """The project's app served by a real waitress server on a free loopback port."""
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-
-    def serve():
-        with contextlib.suppress(OSError):  # the socket closes under the loop at teardown
-            server.run()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 class Console:
@@ -89,10 +45,6 @@ def page(browser, live_url):
     tab.console = Console(tab, live_url)
     yield tab
     context.close()
-
-
-def shot(page, artifacts: Path, name: str) -> None:
-    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=False)
 
 
 def test_search_entity_statement_source(page, live_url, artifacts):

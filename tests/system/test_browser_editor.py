@@ -5,26 +5,12 @@ round-trips. Each test leaves a screenshot in the test artifacts folder."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
-from pathlib import Path
-
 import pytest
-import waitress
-from playwright.sync_api import expect, sync_playwright
+from browser_support import shot
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DG = "PREFIX dg: <https://w3id.org/diplograph/def#>\n"
 VENUES = DG + "SELECT ?place ?lat ?long WHERE { ?place dg:latitude ?lat ; dg:longitude ?long }"
 DATES = DG + "SELECT ?event ?when WHERE { ?event dg:date ?d . ?d dg:earliest ?when }"
@@ -34,36 +20,6 @@ COUNTS = (
 GRAPH = DG + "CONSTRUCT { ?m ?p ?o } WHERE { ?m a dg:Meeting ; ?p ?o FILTER(isIRI(?o)) } LIMIT 25"
 IN_EDITOR = "document.activeElement === window.diplographEditor.getTab().getYasqe().getInputField()"
 WIDE = DG + "SELECT * WHERE { ?s ?p ?o . ?s ?q ?x . ?s ?r ?y } LIMIT 40"
-
-
-@pytest.fixture(scope="module")
-def artifacts() -> Path:
-    folder = Path(os.environ.get("DIPLOGRAPH_TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def live_url(app):
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-
-    def serve():
-        with contextlib.suppress(OSError):  # the socket closes under the loop at teardown
-            server.run()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -82,10 +38,6 @@ def page(browser, live_url):
     yield tab
     assert tab.errors == []
     context.close()
-
-
-def shot(page, artifacts: Path, name: str) -> None:
-    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=False)
 
 
 def run(page, query: str) -> None:
