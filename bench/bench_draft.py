@@ -20,6 +20,7 @@ from pathlib import Path
 
 from diplograph.data import DATA_DIR
 from diplograph.draft.article import Article, draft_with
+from diplograph.draft.files import located_excerpts
 from diplograph.draft.gazetteer import Gazetteer
 from diplograph.draft.graph import load_known
 from diplograph.draft.text import fold
@@ -119,7 +120,7 @@ def score(text: str, doc: dict, g: dict, known) -> dict:
             len(ents & g["entities"]), len(g["entities"]), len(ents & g["entities"]), len(ents)
         ),
         "dates": _pr(*_sets({d["value"] for d in doc["dates"]}, g["dates"])),
-        "verbatim": all(text[o : o + len(e)] == e for o, e in _excerpts(doc)),
+        "verbatim": all(text[o : o + len(e)] == e for o, e in located_excerpts(doc)),
     }
     out["topics"] = _pr(*_sets(topics, g["topics"]))
     out["statements"], wrong = _statements(text, doc, g["statements"])
@@ -136,18 +137,6 @@ def score(text: str, doc: dict, g: dict, known) -> dict:
 def _sets(drafted: set, gold_set: set) -> tuple[int, int, int, int]:
     hit = len(drafted & gold_set)
     return hit, len(gold_set), hit, len(drafted)
-
-
-def _excerpts(value):
-    if isinstance(value, dict):
-        if "offset" in value and "excerpt" in value:
-            ex = value["excerpt"]
-            yield value["offset"], ex[0] if isinstance(ex, list) else ex
-        for v in value.values():
-            yield from _excerpts(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _excerpts(v)
 
 
 def _statements(text: str, doc: dict, gold_st: list) -> dict:

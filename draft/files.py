@@ -35,6 +35,20 @@ def write_draft(doc: dict, path: Path) -> Path:
     return path
 
 
+def located_excerpts(value):
+    """(offset, excerpt) of every candidate in a draft, however deep: what a curator and
+    the quality benchmark check against the article's text."""
+    if isinstance(value, dict):
+        if "offset" in value and "excerpt" in value:
+            ex = value["excerpt"]
+            yield value["offset"], ex[0] if isinstance(ex, list) else ex
+        for v in value.values():
+            yield from located_excerpts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from located_excerpts(v)
+
+
 def read_draft(path: Path) -> dict:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 

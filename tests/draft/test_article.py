@@ -7,23 +7,12 @@ import datetime as dt
 import pytest
 
 from diplograph.draft.dates import resolve
-
-
-def _excerpts(value):
-    if isinstance(value, dict):
-        if "offset" in value and "excerpt" in value:
-            ex = value["excerpt"]
-            yield value["offset"], ex[0] if isinstance(ex, list) else ex
-        for v in value.values():
-            yield from _excerpts(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _excerpts(v)
+from diplograph.draft.files import located_excerpts
 
 
 def test_every_excerpt_is_verbatim_at_its_offset(drafted):
     text, doc = drafted
-    found = list(_excerpts(doc))
+    found = list(located_excerpts(doc))
     assert len(found) > 20
     for offset, excerpt in found:
         assert text[offset : offset + len(excerpt)] == excerpt
