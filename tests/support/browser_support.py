@@ -69,3 +69,17 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         for v in found
         if v["impact"] in impacts
     ]
+
+
+def watched_tab(context, live_url: str):
+    """A new tab that collects in `.errors` console errors, page errors and any request
+    that leaves the app (the UI works offline): the test asserts the list stays empty."""
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.on(
+        "request",
+        lambda r: not r.url.startswith((live_url, "data:", "blob:")) and tab.errors.append(r.url),
+    )
+    return tab

@@ -6,7 +6,7 @@ round-trips. Each test leaves a screenshot in the test artifacts folder."""
 from __future__ import annotations
 
 import pytest
-from browser_support import shot
+from browser_support import shot, watched_tab
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -25,14 +25,7 @@ WIDE = DG + "SELECT * WHERE { ?s ?p ?o . ?s ?q ?x . ?s ?r ?y } LIMIT 40"
 @pytest.fixture
 def page(browser, live_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.errors = []
-    tab.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
-    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
-    tab.on(
-        "request",
-        lambda r: not r.url.startswith((live_url, "data:", "blob:")) and tab.errors.append(r.url),
-    )
+    tab = watched_tab(context, live_url)
     tab.goto(live_url + "/query-editor")
     expect(tab.locator(".yasqe .CodeMirror")).to_be_visible()
     yield tab

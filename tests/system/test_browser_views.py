@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import shot
+from browser_support import shot, watched_tab
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -20,14 +20,7 @@ BUSAN = "trump-xi-busan-meeting-2025"
 @pytest.fixture
 def page(browser, live_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.errors = []
-    tab.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
-    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
-    tab.on(
-        "request",
-        lambda r: not r.url.startswith((live_url, "data:", "blob:")) and tab.errors.append(r.url),
-    )
+    tab = watched_tab(context, live_url)
     yield tab
     assert tab.errors == []
     context.close()
