@@ -121,14 +121,16 @@ def test_every_member_of_a_clashing_signature_is_named(real_nq):
 
 
 def test_the_summary_does_not_grow_with_copies_of_the_data(tmp_path):
+    """Two copies against six: the first copy is the real data, the others also carry the real
+    names as cues (bench/synth.py), so only from two copies on is each copy alike."""
     reports = []
-    for copies in (1, 4):
+    for copies in (2, 6):
         synth.generate(tmp_path / str(copies), copies * synth.FACTS_PER_COPY, seed=1)
         store = store_with(nquads(load_graphs(tmp_path / str(copies)).dataset))
         reports.append(check_consistency_store(store))
     one, four = reports
     assert one.ok and four.ok and four.summarised
-    assert four.individuals > 3.5 * one.individuals
+    assert four.individuals > 2.5 * one.individuals
     assert four.signatures < 1.3 * one.signatures
     assert four.signatures * 10 < four.individuals
 
