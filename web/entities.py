@@ -7,11 +7,12 @@ app's one negotiation table. The HTML advertises its RDF twins with `Link` heade
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from flask import Blueprint, abort, render_template, request
 
-from diplograph.web import negotiation, tables
+from diplograph.web import chronology, negotiation, tables
 from diplograph.web.context import cached, select
 from diplograph.web.describe import Describer
 from diplograph.web.entity_view import EntityView
@@ -50,6 +51,20 @@ def entity_view(base: str) -> EntityView:
     return view
 
 
+def status_as_of(base: str, day: dt.date | None) -> chronology.Report | None:
+    """The event's status as the sources published by `day` reported it, by the timeline's
+    own rule (chronology.status_as_of), so the event page and /timeline?as_of= agree."""
+
+    def reports() -> list[chronology.Report]:
+        describer = Describer(select(), source_index())
+        iri = entity_iri(base)
+        describer.q.fetch(describer.select, [iri])
+        describer.load_nested([iri])
+        return chronology.reports_of(describer, iri)
+
+    return chronology.status_as_of(cached(f"reports:{base}", reports, bounded=True), day)
+
+
 @bp.route("/relations/<path:entity_id>")
 def relations_data(entity_id: str):
     """An entity page's relation rows as CSV or JSON, one row per relation and source."""
@@ -78,5 +93,12 @@ def entity(entity_id: str):
     if rdf_format is not None:
         return negotiation.rdf_response(entity_iri(base), rdf_format)
     view = entity_view(base)
-    response = render_template("entity.html", view=view, alternates=alternates(base))
+    as_of = chronology.parse_day(request.args.get("as_of", "")) if view.statuses else None
+    response = render_template(
+        "entity.html",
+        view=view,
+        alternates=alternates(base),
+        as_of=as_of,
+        status_then=status_as_of(base, as_of) if as_of else None,
+    )
     return response, 200, {"Link": link_header(base), "Vary": "Accept"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html as htmllib
 import re
 
@@ -210,3 +211,44 @@ def test_regression_busan_followed_by_row_shows_its_own_excerpt_not_taiwan(clien
 def test_a_row_without_excerpts_says_so(client):
     seen = text_of(page(client, "/id/busan"))
     assert "No excerpt supports this row." in seen  # located in: curated, not sourced
+
+
+BUSAN = "trump-xi-busan-meeting-2025"
+
+
+def status_as_of(client, entity_id: str, day: str) -> str:
+    html = page(client, f"/id/{entity_id}?as_of={day}")
+    found = re.search(r'<p id="status-as-of" data-status="([^"]+)"', html)
+    assert found, day
+    return found.group(1)
+
+
+def test_event_page_as_of_a_day_shows_the_status_then_reported(client):
+    html = page(client, f"/id/{BUSAN}")
+    # a GET form with a date input: no script needed, the browser's own date control
+    form = re.search(r'<form class="filters as-of-form" method="get" action="([^"]+)"', html)
+    assert form and form.group(1).startswith(f"/id/{BUSAN}")
+    assert 'type="date" name="as_of"' in html and 'id="status-as-of"' not in html
+    assert status_as_of(client, BUSAN, "2025-10-25") == "planned"
+    assert status_as_of(client, BUSAN, "2025-11-26") == "held"
+    seen = text_of(page(client, f"/id/{BUSAN}?as_of=2025-10-25"))
+    assert "As the sources published by 2025-10-25 reported it: planned" in seen
+    assert "published after 2025-10-25" in seen
+
+
+def test_event_page_as_of_agrees_with_the_timeline(client):
+    """The page and /timeline?as_of= read one rule: the same status on every report's day
+    and the day before it, and no status where the timeline does not show the event yet."""
+    html = page(client, f"/id/{BUSAN}")
+    days = sorted(set(re.findall(rf"/id/{BUSAN}\?as_of=(\d{{4}}-\d{{2}}-\d{{2}})", html)))
+    assert len(days) >= 2
+    before = [(dt.date.fromisoformat(d) - dt.timedelta(days=1)).isoformat() for d in days]
+    for day in days + before:
+        items = client.get(f"/timeline/data?as_of={day}").get_json()["items"]
+        on_timeline = next((i["status"] for i in items if i["id"] == BUSAN), "unreported")
+        assert status_as_of(client, BUSAN, day) == on_timeline, day
+
+
+def test_a_page_without_status_reports_has_no_as_of_form(client):
+    html = page(client, "/id/scott-bessent?as_of=2025-10-25")
+    assert 'name="as_of"' not in html and 'id="status-as-of"' not in html
