@@ -98,7 +98,9 @@ def test_map_draws_busan_inside_south_korea(page, live_url, artifacts):
     assert page.evaluate("window.diplographMap.contains('South Korea', 'busan')")
     assert not page.evaluate("window.diplographMap.contains('Japan', 'busan')")
     assert page.evaluate("window.diplographMap.contains('China', 'beijing')")
-    expect(page.locator('path.map-country.venue[data-name="South Korea"]')).to_have_count(1)
+    for drawing in ("svg.map-world", "svg.map-inset"):  # the world map and the enlarged one
+        korea = page.locator(f'{drawing} path.map-country.venue[data-name="South Korea"]')
+        expect(korea).to_have_count(1)
     expect(page.locator('#venue-table tr[data-id="busan"]')).to_contain_text("Q16520")
     page.locator('a.map-venue[data-id="busan"]').focus()
     shot(page, artifacts, "23-map")
@@ -179,3 +181,152 @@ def test_network_opens_on_a_place(page, live_url):
         page, "window.diplographNetwork && window.diplographNetwork.cy.nodes().map(n => n.id())"
     )
     assert BUSAN in ids
+
+
+# What the renderer draws: a label it does not skip as too small, not made transparent,
+# and the box each drawn label takes on screen (Cytoscape's own measure, label only).
+LABELS = """() => {
+  const cy = window.diplographNetwork.cy, r = cy.renderer(), z = cy.zoom();
+  const drawn = cy.nodes().filter(n => n.visible() && n.data('label')
+    && r.eleTextBiggerThanMin(n) && n.pstyle('text-opacity').value > 0);
+  const box = (n, labels) => n.renderedBoundingBox({includeNodes: !labels, includeEdges: false,
+    includeLabels: labels, includeOverlays: false});
+  const overlapping = bs => { let c = 0;
+    for (let i = 0; i < bs.length; i++) for (let j = i + 1; j < bs.length; j++) {
+      const a = bs[i], b = bs[j];
+      if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) { c += 1; } }
+    return c; };
+  const all = cy.nodes().filter(n => n.visible());
+  return {nodes: all.length, drawn: drawn.map(n => n.id()),
+    pairs: drawn.length * (drawn.length - 1) / 2,
+    overlapping: overlapping(drawn.map(n => box(n, true))),
+    smallest_px: Math.min(...drawn.map(n => n.pstyle('font-size').pfValue * z)),
+    node_pairs: all.length * (all.length - 1) / 2,
+    nodes_overlapping: overlapping(all.map(n => box(n, false))),
+    hubs: all.filter(n => n.degree() >= 6).map(n => n.id())};
+}"""
+
+
+def whole_network(page, live_url: str, focus: str) -> tuple[set[str], list[str]]:
+    """Every node reachable from `focus`, and the fewest nodes to expand (greedily) to
+    draw them all: the URL a reader would share after expanding everything."""
+    seen: dict[str, set[str]] = {}
+
+    def around(node: str) -> set[str]:
+        if node not in seen:
+            response = page.request.get(f"{live_url}/network/data?id={node}")
+            seen[node] = {n["id"] for n in response.json()["nodes"]} if response.ok else set()
+        return seen[node]
+
+    reach, frontier = set(around(focus)), set(around(focus))
+    while frontier:
+        frontier = set().union(*(around(n) for n in frontier)) - reach
+        reach |= frontier
+    shown, expanded = set(around(focus)), []
+    while shown != reach:
+        best = max(sorted(reach - {focus, *expanded}), key=lambda n: len(around(n) - shown))
+        shown |= around(best)
+        expanded.append(best)
+    return reach, expanded
+
+
+def labels_settled(page, runs_before: int) -> dict:
+    poll(page, "window.diplographNetwork.labelRuns()", lambda n: n > runs_before)
+    return page.evaluate(LABELS)
+
+
+def assert_labels_readable(found: dict, at_least: int) -> None:
+    assert found["overlapping"] == 0, found
+    assert found["smallest_px"] >= 11, found
+    assert len(found["drawn"]) >= at_least, found
+    assert found["nodes_overlapping"] <= found["node_pairs"] * 0.002, found
+
+
+def test_network_labels_stay_readable_at_150_nodes(page, live_url, artifacts):
+    reach, expanded = whole_network(page, live_url, "china")
+    page.goto(f"{live_url}/network?focus=china&expanded={','.join(expanded)}")
+    poll(page, "window.diplographNetwork && window.diplographNetwork.labelRuns()")
+    found = page.evaluate(LABELS)
+    assert found["nodes"] == len(reach) >= 100
+    # at the fitted overview: no two drawn labels overlap, each is drawn at a size one
+    # reads (the focus and most hubs among them), and the rest wait for the zoom
+    assert_labels_readable(found, at_least=len(reach) // 4)
+    assert "china" in found["drawn"]
+    assert len(set(found["hubs"]) & set(found["drawn"])) >= len(found["hubs"]) * 2 // 3
+    shot(page, artifacts, "27-network-all-nodes")
+    # 150 nodes and more: the data has fewer, so every event is drawn twice (a copy tied
+    # to the same actors, places and facts), laid out afresh as a shared view is
+    page.evaluate("""() => {
+      const net = window.diplographNetwork, cy = net.cy;
+      const events = cy.nodes("[kind = 'event']");
+      const end = n => n.data('kind') === 'event' ? n.id() + '-copy' : n.id();
+      net.merge({nodes: events.map(e => ({...e.data(), id: e.id() + '-copy'})),
+                 edges: events.connectedEdges().map(l => ({...l.data(), id: l.id() + '-copy',
+                   source: end(l.source()), target: end(l.target())}))});
+      net.relayout(true);
+      net.refresh();
+    }""")
+    found = labels_settled(page, 0)
+    assert found["nodes"] >= 150, found["nodes"]
+    assert_labels_readable(found, at_least=found["nodes"] // 5)
+    shot(page, artifacts, "28-network-150-nodes")
+    # zoomed in from the keyboard: the labels that were left out come in, still apart
+    runs = page.evaluate("window.diplographNetwork.labelRuns()")
+    overview = len(found["drawn"])
+    for _ in range(3):
+        page.locator("#network-zoom-in").focus()
+        page.keyboard.press("Enter")
+    zoomed = labels_settled(page, runs)
+    assert_labels_readable(zoomed, at_least=1)
+    assert len(set(zoomed["drawn"]) - set(found["drawn"])) > 0
+    shot(page, artifacts, "29-network-150-nodes-zoomed")
+    # a node left unlabelled is named when its entry in the list has the focus
+    hidden = next(
+        n
+        for n in page.evaluate("window.diplographNetwork.cy.nodes().map(n => n.id())")
+        if n not in zoomed["drawn"] and not n.endswith("-copy")
+    )
+    page.locator(f'#network-list li[data-id="{hidden}"] a').focus()
+    assert hidden in page.evaluate(LABELS)["drawn"]
+    assert overview > 0
+
+
+# Each map's visible venue names, as drawn on screen.
+MAP_NAMES = """() => [...document.querySelectorAll('#map-canvas svg')].map(svg =>
+  [...svg.querySelectorAll('a.map-venue text')]
+    .filter(t => t.getAttribute('display') !== 'none' && t.getClientRects().length)
+    .map(t => { const r = t.getBoundingClientRect(), id = t.closest('a').dataset.id;
+      return {id, x1: r.left, x2: r.right, y1: r.top, y2: r.bottom}; }))"""
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    return [
+        (a["id"], b["id"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]
+    ]
+
+
+def test_map_names_every_venue_without_overlap(page, live_url, artifacts):
+    page.goto(live_url + "/map")
+    expect(page.locator("#map-canvas")).to_have_attribute("data-ready", "true")
+    maps = page.evaluate(MAP_NAMES)
+    for names in maps:
+        assert overlapping(names) == []
+        assert all(n["y2"] - n["y1"] >= 11 for n in names), names  # a size one reads
+    named = [n["id"] for names in maps for n in names]
+    venues = page.evaluate("window.diplographMap.venues")
+    assert sorted(named) == sorted(venues)  # each venue named once, on one of the maps
+    # the crowded corner is drawn enlarged, and its venues are there, each a link
+    enlarged = page.evaluate("window.diplographMap.enlarged")
+    assert {"busan", "seoul", "beijing", "osaka", "kuala-lumpur"} <= set(enlarged)
+    inset = page.locator("#map-canvas svg.map-inset")
+    for venue in enlarged:
+        expect(inset.locator(f'a.map-venue[data-id="{venue}"]')).to_have_count(1)
+    assert page.evaluate("window.diplographMap.contains('South Korea', 'busan')")
+    assert page.evaluate("window.diplographMap.contains('South Korea', 'seoul')")
+    assert page.evaluate("window.diplographMap.contains('Japan', 'osaka')")
+    assert not page.evaluate("window.diplographMap.contains('Japan', 'busan')")
+    inset.scroll_into_view_if_needed()
+    shot(page, artifacts, "30-map-east-asia")

@@ -12,27 +12,29 @@
   var status = document.getElementById("network-status");
   var state = JSON.parse(document.getElementById("network-state").textContent);
   var expanded = {};
+  var LABEL_PX = 12, LABEL_WIDTH = 130;  // a label's size and width on screen, in pixels
 
   var cy = cytoscape({
     container: container,
     minZoom: 0.1,
     maxZoom: 4,
     style: [
+      // Labels keep one size on screen at every zoom (see fitLabels), and a label is drawn
+      // only where it overlaps no label already placed: at 150 nodes the overview names
+      // the hubs, and zooming in names the rest.
       { selector: "node", style: {
-        "label": "data(label)", "font-size": 11, "text-wrap": "ellipsis", "text-max-width": 120,
-        "text-valign": "bottom", "text-margin-y": 3, "color": "#1d2330",
-        // Labels too small to read are not drawn: at 150 nodes the canvas shows shapes
-        // until the reader zooms in, and hubs keep a larger label (see .hub).
-        "min-zoomed-font-size": 9,
-        "text-background-color": "#ffffff", "text-background-opacity": 0.85,
-        "text-background-padding": 2, "width": 18, "height": 18,
+        "label": "data(label)", "font-size": LABEL_PX, "text-wrap": "ellipsis", "text-max-width": LABEL_WIDTH,
+        "text-valign": "bottom", "text-margin-y": 3, "color": "#1d2330", "min-zoomed-font-size": 0,
+        "text-opacity": 0, "text-background-opacity": 0,
+        "text-background-color": "#ffffff", "text-background-padding": 2, "width": 18, "height": 18,
         "background-color": "#1f5fa8", "border-width": 2, "border-color": "#ffffff" } },
-      { selector: "node.hub", style: { "font-size": 14, "font-weight": "bold", "width": 26, "height": 26 } },
+      { selector: "node.labelled, node.near, node:selected", style: { "text-opacity": 1, "text-background-opacity": 0.85 } },
+      { selector: "node.hub", style: { "font-weight": "bold", "width": 26, "height": 26 } },
       { selector: "node[kind = 'event']", style: { "shape": "round-rectangle", "background-color": "#b86a00" } },
       { selector: "node[kind = 'fact']", style: { "shape": "diamond", "background-color": "#6a4c93" } },
       { selector: "node[kind = 'place']", style: { "shape": "hexagon", "background-color": "#1d7a46" } },
       { selector: "node.expanded", style: { "border-color": "#1d2330", "border-width": 3 } },
-      { selector: "node.center", style: { "width": 32, "height": 32, "font-weight": "bold", "font-size": 15 } },
+      { selector: "node.center", style: { "width": 32, "height": 32, "font-weight": "bold" } },
       { selector: "node:selected, node.near", style: { "border-color": "#ffbf47", "border-width": 4, "z-index": 10 } },
       { selector: ".hidden", style: { "display": "none" } },
       { selector: "edge", style: {
@@ -74,12 +76,14 @@
     cy.getElementById(id).toggleClass("expanded", on);
   }
 
-  function merge(data) {
-    var added = 0;
+  function merge(data, from) {
+    var added = 0, origin = from ? cy.getElementById(from).position() : { x: 0, y: 0 };
     cy.batch(function () {
-      data.nodes.forEach(function (n) {
+      data.nodes.forEach(function (n, i) {
         if (cy.getElementById(n.id).empty()) {
-          cy.add({ group: "nodes", data: n });
+          var angle = i * 2.4;  // a spiral beside the node that brought them, not a pile at 0,0
+          cy.add({ group: "nodes", data: n, position: {
+            x: origin.x + (30 + 4 * i) * Math.cos(angle), y: origin.y + (30 + 4 * i) * Math.sin(angle) } });
           added += 1;
         }
         addToList(n);
@@ -96,17 +100,60 @@
   function refresh() {
     cy.nodes().forEach(function (n) { n.toggleClass("hub", n.degree() >= 6); });
     applyFilters();
+    fitLabels();
     var shown = cy.nodes().not(".hidden");
     status.textContent = shown.length + " nodes, " + cy.edges().not(".hidden").length + " edges";
     container.setAttribute("aria-label", "Graph of " + shown.length + " actors, events and facts; the list beside it holds the same nodes");
     saveState();
   }
 
-  function relayout() {
-    cy.layout({ name: layoutName, animate: false, randomize: false, nodeSeparation: 120,
-      idealEdgeLength: 130, nodeRepulsion: 30000, fit: true, padding: 30,
+  // fcose from scratch for a drawing of many neighbourhoods at once; from the present
+  // positions (new nodes start beside the node that brought them) after one expansion,
+  // so what the reader has already seen stays where it was.
+  function relayout(fresh) {
+    cy.layout({ name: layoutName, animate: false, randomize: Boolean(fresh), nodeSeparation: 120,
+      idealEdgeLength: 100, nodeRepulsion: 200000, gravity: 0.1, fit: true, padding: 30,
       packComponents: true, quality: "default" }).run();
+    fitLabels();
   }
+
+  function rank(n) {
+    if (n.id() === state.focus) { return 1e9; }
+    return (n.hasClass("hub") ? 2e6 : 0) + (expanded[n.id()] ? 1e6 : 0) + n.degree();
+  }
+
+  // Labels keep one size on screen whatever the zoom (their style is divided by it) and
+  // are drawn in order of importance (the focus, hubs, expanded nodes, then by degree) wherever
+  // they cover no label already drawn; the others show on zooming in, on hover, and when
+  // their entry in the list has the focus.
+  function fitLabels() {
+    var z = cy.zoom(), gap = 2, placed = [];
+    cy.nodes().style({ "font-size": LABEL_PX / z, "text-max-width": LABEL_WIDTH / z,
+      "text-margin-y": 3 / z, "text-background-padding": 2 / z });
+    var order = cy.nodes().not(".hidden").sort(function (a, b) {
+      return rank(b) - rank(a) || a.data("label").localeCompare(b.data("label"));
+    });
+    var boxes = order.map(function (n) {
+      return n.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
+    });
+    cy.batch(function () {
+      order.forEach(function (n, i) {
+        var b = boxes[i];
+        var free = placed.every(function (p) {
+          return b.x2 + gap <= p.x1 || p.x2 + gap <= b.x1 || b.y2 + gap <= p.y1 || p.y2 + gap <= b.y1;
+        });
+        n.toggleClass("labelled", free);
+        if (free) { placed.push(b); }
+      });
+    });
+    labelRuns += 1;
+    container.setAttribute("data-labelled", String(placed.length));
+  }
+  var labelRuns = 0, labelTimer = null;
+  cy.on("viewport", function () {
+    if (labelTimer) { clearTimeout(labelTimer); }
+    labelTimer = setTimeout(function () { labelTimer = null; fitLabels(); }, 80);
+  });
 
   function expand(id) {
     if (expanded[id]) { return Promise.resolve(); }
@@ -116,7 +163,7 @@
       .then(function (data) {
         expanded[id] = true;
         markExpanded(id, true);
-        if (merge(data) > 0) { relayout(); }
+        if (merge(data, id) > 0) { relayout(false); }
         refresh();
       })
       .catch(function (err) { status.textContent = "Could not expand " + id + ": " + err.message; });
@@ -183,13 +230,14 @@
   (initial.expanded || [initial.center]).forEach(function (id) { expanded[id] = true; markExpanded(id, true); });
   cy.getElementById(initial.center).addClass("center");
   if ((initial.expanded || []).length > 1) {
-    relayout();
+    relayout(true);
   } else {
     // Two rings around the start, alternating, leave each label room to breathe.
     var ring = 0;
     cy.layout({ name: "concentric", animate: false, fit: true, padding: 30, minNodeSpacing: 30,
       concentric: function (n) { return n.id() === initial.center ? 3 : (ring++ % 2 ? 1 : 2); },
       levelWidth: function () { return 1; } }).run();
+    fitLabels();
   }
   refresh();
 
@@ -220,5 +268,6 @@
     cy.zoom({ level: cy.zoom() / 1.4, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
   });
   // For the browser tests and the curious: the graph object, read-only by convention.
-  window.diplographNetwork = { cy: cy, expand: expand, collapse: collapse, url: stateUrl };
+  window.diplographNetwork = { cy: cy, expand: expand, collapse: collapse, url: stateUrl, merge: merge,
+    relayout: relayout, refresh: refresh, labelRuns: function () { return labelRuns; } };
 }());
