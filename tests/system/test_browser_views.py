@@ -330,3 +330,39 @@ def test_map_names_every_venue_without_overlap(page, live_url, artifacts):
     assert not page.evaluate("window.diplographMap.contains('Japan', 'busan')")
     inset.scroll_into_view_if_needed()
     shot(page, artifacts, "30-map-east-asia")
+
+
+def test_network_labels_stay_apart_as_nodes_are_expanded_one_by_one(page, live_url, artifacts):
+    """The reader's own path: expansions from the keyboard, each laid out from the present
+    positions (not afresh), and the labels still apart after each."""
+    page.goto(live_url + "/network?focus=china")
+    poll(page, "window.diplographNetwork && window.diplographNetwork.labelRuns()")
+    start = node_count(page)
+    for _ in range(6):  # each time, the most connected node not yet expanded
+        hub = page.evaluate(
+            "window.diplographNetwork.cy.nodes().not('.expanded').max(n => n.degree()).ele.id()"
+        )
+        before = node_count(page)
+        runs = page.evaluate("window.diplographNetwork.labelRuns()")
+        button = page.locator(f'#network-list button[data-id="{hub}"]')
+        button.focus()
+        page.keyboard.press("Enter")
+        expect(button).to_have_text("Collapse")
+        found = labels_settled(page, runs)
+        assert found["nodes"] >= before
+        assert found["overlapping"] == 0 and found["smallest_px"] >= 11, (hub, found)
+    assert found["nodes"] > start
+    shot(page, artifacts, "31-network-expanded-one-by-one")
+
+
+def test_event_page_as_of_a_day_from_the_keyboard(page, live_url, artifacts):
+    page.goto(f"{live_url}/id/{BUSAN}")
+    field = page.locator("#entity-as-of")
+    field.focus()
+    page.keyboard.type("10252025")  # the browser's own date field: month, day, year
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"as_of=2025-10-25"))
+    expect(page.locator("#status-as-of")).to_have_attribute("data-status", "planned")
+    shot(page, artifacts, "32-event-as-of-2025-10-25")
+    page.goto(f"{live_url}/id/{BUSAN}?as_of=2025-11-26")
+    expect(page.locator("#status-as-of")).to_have_attribute("data-status", "held")

@@ -6,6 +6,8 @@ import datetime as dt
 import html as htmllib
 import re
 
+from bench.bench_pages import SCRIPT_BUDGET_KB, page_weight
+
 
 def page(client, path: str) -> str:
     response = client.get(path)
@@ -252,3 +254,8 @@ def test_event_page_as_of_agrees_with_the_timeline(client):
 def test_a_page_without_status_reports_has_no_as_of_form(client):
     html = page(client, "/id/scott-bessent?as_of=2025-10-25")
     assert 'name="as_of"' not in html and 'id="status-as-of"' not in html
+
+
+def test_event_page_as_of_stays_within_the_script_budget(client):
+    script_kb, _data_kb = page_weight(client, f"/id/{BUSAN}?as_of=2025-10-25")
+    assert script_kb <= SCRIPT_BUDGET_KB

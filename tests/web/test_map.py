@@ -3,6 +3,8 @@ from, the timeline's filters, and the geodata served from node_modules."""
 
 from __future__ import annotations
 
+from bench.bench_pages import SCRIPT_BUDGET_KB, page_weight
+
 
 def venues(client, query: str = "") -> dict:
     return {v["id"]: v for v in client.get(f"/map/data{query}").get_json()["venues"]}
@@ -53,3 +55,10 @@ def test_map_page_has_a_table_and_loads_its_geodata_locally(client):
 def test_place_page_shows_where_its_coordinates_come_from(client):
     html = client.get("/id/busan").get_data(as_text=True)
     assert "35.1796" in html and "Q16520" in html
+
+
+def test_map_page_stays_within_the_script_budget(client):
+    """bench_pages' budget for a page's script (the outlines are data, counted apart)."""
+    script_kb, data_kb = page_weight(client, "/map")
+    assert 0 < script_kb <= SCRIPT_BUDGET_KB
+    assert 0 < data_kb <= 120  # world-atlas's 110m outlines, about 105 KB

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bench.bench_pages import page_weight
+
 
 def test_neighbourhood_of_an_actor_holds_its_events(client):
     data = client.get("/network/data?id=xi-jinping").get_json()
@@ -56,3 +58,11 @@ def test_view_state_keeps_only_known_kinds_and_real_dates(client):
     html = client.get("/network?focus=xi-jinping&kinds=actor,bogus&from=2026-01-01&to=x")
     text = html.get_data(as_text=True)
     assert '"kinds": ["actor"]' in text and '"from": "2026-01-01"' in text and '"to": ""' in text
+
+
+def test_network_page_weight_is_cytoscape_and_fcose_and_little_more(client):
+    """The one page over bench_pages' script budget, by the exception it names (Cytoscape.js
+    with fcose, about 750 KB): the label placement is the page's own code, no library."""
+    script_kb, _data_kb = page_weight(client, "/network?focus=china")
+    own = len(client.get("/static/network.js").data) / 1024
+    assert script_kb <= 780 and own <= 20
