@@ -196,14 +196,17 @@ LABELS = """() => {
       const a = bs[i], b = bs[j];
       if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) { c += 1; } }
     return c; };
-  const all = cy.nodes().filter(n => n.visible());
+  const all = cy.nodes().filter(n => n.visible()), w = cy.width(), h = cy.height();
+  const inView = (p) => p.x >= 0 && p.x <= w && p.y >= 0 && p.y <= h;
+  const cut = drawn.filter(n => inView(n.renderedPosition())).filter(n => { const b = box(n, true);
+    return b.x1 < 0 || b.y1 < 0 || b.x2 > w || b.y2 > h; });
   return {nodes: all.length, drawn: drawn.map(n => n.id()),
     pairs: drawn.length * (drawn.length - 1) / 2,
     overlapping: overlapping(drawn.map(n => box(n, true))),
     smallest_px: Math.min(...drawn.map(n => n.pstyle('font-size').pfValue * z)),
     node_pairs: all.length * (all.length - 1) / 2,
     nodes_overlapping: overlapping(all.map(n => box(n, false))),
-    hubs: all.filter(n => n.degree() >= 6).map(n => n.id())};
+    hubs: all.filter(n => n.degree() >= 6).map(n => n.id()), cut: cut.map(n => n.id())};
 }"""
 
 
@@ -237,6 +240,7 @@ def labels_settled(page, runs_before: int) -> dict:
 
 def assert_labels_readable(found: dict, at_least: int) -> None:
     assert found["overlapping"] == 0, found
+    assert found["cut"] == [], found  # a node in view has its whole label in view
     assert found["smallest_px"] >= 11, found
     assert len(found["drawn"]) >= at_least, found
     assert found["nodes_overlapping"] <= found["node_pairs"] * 0.002, found

@@ -24,7 +24,7 @@
       // the hubs, and zooming in names the rest.
       { selector: "node", style: {
         "label": "data(label)", "font-size": LABEL_PX, "text-wrap": "ellipsis", "text-max-width": LABEL_WIDTH,
-        "text-valign": "bottom", "text-margin-y": 3, "color": "#1d2330", "min-zoomed-font-size": 0,
+        "text-valign": "bottom", "color": "#1d2330", "min-zoomed-font-size": 0,
         "text-opacity": 0, "text-background-opacity": 0,
         "text-background-color": "#ffffff", "text-background-padding": 2, "width": 18, "height": 18,
         "background-color": "#1f5fa8", "border-width": 2, "border-color": "#ffffff" } },
@@ -123,28 +123,37 @@
   }
 
   // Labels keep one size on screen whatever the zoom (their style is divided by it) and
-  // are drawn in order of importance (the focus, hubs, expanded nodes, then by degree) wherever
-  // they cover no label already drawn; the others show on zooming in, on hover, and when
-  // their entry in the list has the focus.
+  // are drawn in order of importance (the focus, hubs, expanded nodes, then by degree),
+  // each below, above, right or left of its node, wherever it covers no label already
+  // drawn; the others show on zooming in, on hover, and when their entry in the list has
+  // the focus.
+  var SPOTS = [["bottom", "center", 0, 3], ["top", "center", 0, -3], ["center", "right", 4, 0], ["center", "left", -4, 0]];
+
+  function labelAt(n, spot, z) {
+    n.style({ "text-valign": spot[0], "text-halign": spot[1], "text-margin-x": spot[2] / z, "text-margin-y": spot[3] / z });
+    return n.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
+  }
+
   function fitLabels() {
-    var z = cy.zoom(), gap = 2, placed = [];
+    var z = cy.zoom(), gap = 2, placed = [], w = cy.width(), h = cy.height();
     cy.nodes().style({ "font-size": LABEL_PX / z, "text-max-width": LABEL_WIDTH / z,
-      "text-margin-y": 3 / z, "text-background-padding": 2 / z });
+      "text-background-padding": 2 / z });
     var order = cy.nodes().not(".hidden").sort(function (a, b) {
       return rank(b) - rank(a) || a.data("label").localeCompare(b.data("label"));
     });
-    var boxes = order.map(function (n) {
-      return n.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
-    });
-    cy.batch(function () {
-      order.forEach(function (n, i) {
-        var b = boxes[i];
-        var free = placed.every(function (p) {
+    order.forEach(function (n) {
+      var box = null;
+      SPOTS.some(function (spot) {
+        var b = labelAt(n, spot, z), at = n.renderedPosition();
+        var seen = at.x >= 0 && at.x <= w && at.y >= 0 && at.y <= h;  // a node in view keeps its label in view
+        var free = !(seen && (b.x1 < 0 || b.y1 < 0 || b.x2 > w || b.y2 > h)) && placed.every(function (p) {
           return b.x2 + gap <= p.x1 || p.x2 + gap <= b.x1 || b.y2 + gap <= p.y1 || p.y2 + gap <= b.y1;
         });
-        n.toggleClass("labelled", free);
-        if (free) { placed.push(b); }
+        if (free) { box = b; }
+        return free;
       });
+      if (box) { placed.push(box); } else { labelAt(n, SPOTS[0], z); }
+      n.toggleClass("labelled", Boolean(box));
     });
     labelRuns += 1;
     container.setAttribute("data-labelled", String(placed.length));
