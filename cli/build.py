@@ -40,6 +40,7 @@ from diplograph.loaders.quads import Quads, write_lines
 from diplograph.loaders.records import emit_dataset
 from diplograph.loaders.vocab import load_vocabulary
 from diplograph.ontology import BASE, DG, ONTOLOGY_IRI
+from diplograph.shapes.focused import Change
 from diplograph.shapes.support import support_refusal
 from diplograph.store.builds import instance_dir
 from diplograph.store.lifeline import die_with_parent
@@ -360,19 +361,25 @@ def _validation(store_dir: Path, validate: bool, followed: Plan | None, progress
     when it is given the same triples)."""
     if followed is not None and not followed.changed:
         previous = followed.manifest
-        return {"validation": previous["validation"], "owl_input": previous.get("owl_input", {})}
+        kept = {k: previous[k] for k in ("owl_input", "shacl_core") if k in previous}
+        return {"validation": previous["validation"], **kept}
     hermit = ReusedHermit(followed.manifest.get("owl_input") if followed else None)
-    report = _validated(store_dir, validate, progress, hermit)
-    return {"validation": report, "owl_input": hermit.record}
+    change, core = None, []
+    if followed is not None and "shacl_core" in followed.manifest:
+        change = Change(*followed.merge, followed.manifest["shacl_core"])
+    report = _validated(store_dir, validate, progress, hermit, change, core)
+    return {"validation": report, "owl_input": hermit.record, "shacl_core": core}
 
 
-def _validated(store_dir: Path, validate: bool, progress, hermit=None) -> dict:
-    """The loaded store's validation report; raise BuildError if it finds any violation."""
+def _validated(store_dir: Path, validate: bool, progress, hermit=None, change=None, core=None):
+    """The loaded store's validation report; raise BuildError if it finds any violation.
+    `change` and `core`: SHACL on the focus nodes an incremental build's change can affect,
+    and the core results kept for the next build (shapes/focused.py)."""
     if not validate:
         return {"conforms": True, "skipped": True}
     loaded = ox.Store(str(store_dir))
     try:
-        report = validate_store(loaded, progress=progress, hermit=hermit)
+        report = validate_store(loaded, progress=progress, hermit=hermit, change=change, core=core)
     finally:
         del loaded
     _refuse_if_invalid(report)

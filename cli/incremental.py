@@ -122,6 +122,7 @@ class Plan:
     manifest: dict
     changed: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)  # the facts files that differ
+    merge: tuple[list[str], list[str]] = ([], [])  # triples that left and joined the merge
 
     def record(self) -> dict:
         return {
@@ -169,12 +170,13 @@ def _triple(line: str) -> str:
 
 def update_store(
     previous: Path, target: Path, old: dict[str, set[str]], new: dict[str, set[str]]
-) -> tuple[int, int]:
+) -> tuple[list[str], list[str]]:
     """Copy the last build's store to `target` and change the graphs of `old`/`new` in it.
 
     One SPARQL update, so one transaction: the named graphs' removed and added quads, and
     the merge (default graph): a triple leaves it only when no named graph holds it any
-    more. Returns (quads removed, quads added), the merge's included.
+    more. Returns the triples (N-Triples text) that left the merge and those that may have
+    joined it (held before by another graph or not): what SHACL reads changed there.
     """
     removed = [line for g in old for line in old[g] - new.get(g, set())]
     added = [line for g in new for line in new[g] - old.get(g, set())]
@@ -193,7 +195,7 @@ def update_store(
         )
         store.update(update)
         store.flush()
-        return len(removed) + len(gone), len(added) + len(insert_merge)
+        return gone, insert_merge
     finally:
         del store
 
@@ -240,7 +242,7 @@ def load_store(
         try:
             old = old_lines(chosen.previous / "graph.nq", set(chosen.changed))
             new = {g: set(groups.get(g, ())) for g in chosen.changed}
-            update_store(chosen.previous, tmp / "store", old, new)
+            chosen.merge = update_store(chosen.previous, tmp / "store", old, new)
             record["reused"] = chosen.record()
             return record, chosen
         except (FullBuildNeeded, SyntaxError) as exc:  # SyntaxError: a line SPARQL refused

@@ -10,14 +10,17 @@ from diplograph.ontology.reasoning import check_consistency_store
 from diplograph.shapes.validation import validate_store as shacl
 
 
-def validate_store(store, *, owl: bool = True, progress=lambda _m: None, hermit=None) -> dict:
+def validate_store(
+    store, *, owl: bool = True, progress=lambda _m: None, hermit=None, change=None, core=None
+) -> dict:
     """SHACL shapes and violation queries, with HermiT's OWL check alongside.
 
     HermiT runs in its own JVM, so a thread waiting on it lets SHACL use the other core.
     `store` is an Oxigraph store holding the build's named graphs (and, in the build's
     on-disk store, their merge as the default graph: the validators give the same results
     either way, which tests/test_build.py checks). `hermit`, if given, stands in for
-    running HermiT (see check_consistency_store).
+    running HermiT (see check_consistency_store). `change` and `core`: an incremental
+    build's SHACL on the focus nodes it can affect (shapes/focused.py, validate_store).
     """
     found: dict = {}
 
@@ -33,7 +36,7 @@ def validate_store(store, *, owl: bool = True, progress=lambda _m: None, hermit=
         thread.start()
     else:
         progress("Validating: SHACL shapes...")
-    report = shacl(store)
+    report = shacl(store, change=change, core=core)
     if owl:
         thread.join()
         if "error" in found:

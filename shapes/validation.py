@@ -12,6 +12,7 @@ pyshacl instead: the baseline the fast engine must agree with.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from diplograph.ontology import DG, ONTOLOGY_IRI
 from diplograph.ontology.terms import to_ox, to_rdflib
 from diplograph.queries import QUERIES_DIR
 from diplograph.queries.catalogue import split_header
-from diplograph.shapes import SHAPES_DIR, compiled, sparql
+from diplograph.shapes import SHAPES_DIR, compiled, focused, sparql
 from diplograph.shapes.results import Result
 from diplograph.shapes.support import evidence_support
 
@@ -286,16 +287,22 @@ def pyshacl_results(union: Graph) -> list[Result]:
     ]
 
 
-def _report(store: ox.Store, results, queries_dir: Path | None) -> dict:
+def _report(store: ox.Store, results, queries_dir: Path | None, core=None, keep=None) -> dict:
+    """The report of `results` and `core`, (fresh core results, the last build's entries
+    kept), located and sorted; `keep` receives the core results' entries (validate_store)."""
     locator = Locator(store)
     query_summary, query_items = run_queries(store, locator, queries_dir)
+    fresh, kept = core or ([], [])
     items = [
-        _item(locator, r.focus, r.value, r.path, r.shape, r.messages, r.severity) for r in results
+        _item(locator, r.focus, r.value, r.path, r.shape, r.messages, r.severity)
+        for r in list(fresh) + list(results)
     ]
+    if keep is not None:
+        keep[:] = [focused.entry(i, r) for i, r in zip(items, fresh, strict=False)] + kept
+    items += [_located(locator, e) for e in kept]
     items += query_items
-    order = lambda i: (_sort_key(i["where"] or "~:0"), i["shape"], i["message"], i["focus"] or "")  # noqa: E731
-    violations = sorted((i for i in items if i["severity"] == "Violation"), key=order)
-    warnings = sorted((i for i in items if i["severity"] != "Violation"), key=order)
+    violations = sorted((i for i in items if i["severity"] == "Violation"), key=_order)
+    warnings = sorted((i for i in items if i["severity"] != "Violation"), key=_order)
     return {
         "conforms": not violations,
         "violations": violations,
@@ -305,8 +312,34 @@ def _report(store: ox.Store, results, queries_dir: Path | None) -> dict:
     }
 
 
+def _order(item: dict):
+    """Where, then shape, message and focus; then everything else, so that the order never
+    depends on the order the results came in (an incremental build gathers them otherwise)."""
+    where = _sort_key(item["where"] or "~:0")
+    return (
+        where,
+        item["shape"],
+        item["message"],
+        item["focus"] or "",
+        json.dumps(item, sort_keys=True),
+    )
+
+
+def _located(locator: Locator, entry: dict) -> dict:
+    """A kept core result's report item, its curated file:line looked up on this store."""
+    focus, value = focused.term(entry["focus_term"]), focused.term(entry["value_term"])
+    item = {"where": locator.locate(focus) or locator.locate(value)}
+    item.update((k, v) for k, v in entry.items() if k not in ("focus_term", "value_term"))
+    return item
+
+
 def validate_store(
-    store: ox.Store, *, queries_dir: Path | None = None, engine: str = "fast"
+    store: ox.Store,
+    *,
+    queries_dir: Path | None = None,
+    engine: str = "fast",
+    change: focused.Change | None = None,
+    core: list | None = None,
 ) -> dict:
     """Validate a build held in an Oxigraph store (every graph, the ontology's too).
 
@@ -317,12 +350,25 @@ def validate_store(
     The report says where in the curated files each problem is, from the
     `dg:curatedIn` the loader wrote on every record's node. engine="pyshacl"
     copies the data into rdflib for plain pyshacl (slow: for comparison only).
+
+    `core`, a list, receives the core SHACL results for the next build (the build's
+    manifest keeps them); `change` (an incremental build's) validates only the focus
+    nodes it can affect and takes the others' results from the last build (focused.py):
+    the same report as validating everything.
     """
     if engine not in ("fast", "pyshacl"):
         raise ValueError(f"unknown engine {engine!r}")
     with compiled.merged_default_graph(store):
         if engine == "fast":
-            return _report(store, compiled_results(store), queries_dir)
+            shapes = shapes_graph()
+            compiler = compiled.Compiler(shapes, store)
+            found = None
+            if core is not None:  # else the results are not kept: validate everything
+                found = change and focused.core_results(shapes, store, change)
+                found = found or (compiler.results(), [])
+            rest = sparql.evaluate(shapes, store, compiler.targets)
+            rest = rest if found else compiler.results() + rest
+            return _report(store, rest, queries_dir, found, core)
         union = Graph()
         for q in store.quads_for_pattern(None, None, None, None):
             if _in_data_graph(q.graph_name):
