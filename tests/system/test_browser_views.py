@@ -235,6 +235,7 @@ def whole_network(page, live_url: str, focus: str) -> tuple[set[str], list[str]]
 
 def labels_settled(page, runs_before: int) -> dict:
     poll(page, "window.diplographNetwork.labelRuns()", lambda n: n > runs_before)
+    poll(page, "window.diplographNetwork.labelsSettled()")  # placed after the last zoom
     return page.evaluate(LABELS)
 
 
@@ -250,7 +251,7 @@ def test_network_labels_stay_readable_at_150_nodes(page, live_url, artifacts):
     reach, expanded = whole_network(page, live_url, "china")
     page.goto(f"{live_url}/network?focus=china&expanded={','.join(expanded)}")
     poll(page, "window.diplographNetwork && window.diplographNetwork.labelRuns()")
-    found = page.evaluate(LABELS)
+    found = labels_settled(page, 0)
     assert found["nodes"] == len(reach) >= 100
     # at the fitted overview: no two drawn labels overlap, each is drawn at a size one
     # reads (the focus and most hubs among them), and the rest wait for the zoom

@@ -156,9 +156,10 @@
       n.toggleClass("labelled", Boolean(box));
     });
     labelRuns += 1;
+    labelZoom = z;
     container.setAttribute("data-labelled", String(placed.length));
   }
-  var labelRuns = 0, labelTimer = null;
+  var labelRuns = 0, labelZoom = null, labelTimer = null;
   cy.on("viewport", function () {
     if (labelTimer) { clearTimeout(labelTimer); }
     labelTimer = setTimeout(function () { labelTimer = null; fitLabels(); }, 80);
@@ -278,5 +279,7 @@
   });
   // For the browser tests and the curious: the graph object, read-only by convention.
   window.diplographNetwork = { cy: cy, expand: expand, collapse: collapse, url: stateUrl, merge: merge,
-    relayout: relayout, refresh: refresh, labelRuns: function () { return labelRuns; } };
+    relayout: relayout, refresh: refresh, labelRuns: function () { return labelRuns; },
+    // whether the labels were last placed at the present zoom (not still waiting on one)
+    labelsSettled: function () { return labelZoom === cy.zoom() && labelTimer === null; } };
 }());
