@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
@@ -60,6 +61,7 @@ def timed_build(data: Path, instance: Path, sources: Path | None, full: bool) ->
         "quads": result.triples,
         "mode": manifest["reused"]["mode"],
         "build": str(result.build_dir),
+        "load": os.getloadavg()[0],  # the machine is shared: how busy it was meanwhile
     }
 
 
@@ -95,7 +97,9 @@ def run(data: Path, repeat: int, sources: Path | None) -> dict:
                     edits += 1
                     edit_one_label(data, edits)
                     row = timed_build(data, instance, sources, full=kind == "full")
-                    print(f"{row['mode']}: {row['total']:.2f} s {row['stages']}", flush=True)
+                    stages = {k: round(v, 2) for k, v in row["stages"].items()}
+                    took = f"{row['total']:.2f} s {stages} load {row['load']:.1f}"
+                    print(f"{row['mode']}: {took}", flush=True)
                     if row["mode"] == kind:
                         break
                     rows.setdefault("discarded", []).append(row)
@@ -109,6 +113,7 @@ def summary(rows: dict, quads: int) -> dict:
     inc = statistics.median(r["total"] for r in rows["incremental"])
     full = statistics.median(r["total"] for r in rows["full"])
     bulk = statistics.median(rows["bulk_load"])
+    loads = [r["load"] for r in rows["incremental"] + rows["full"]]
     stage_names = sorted({s for r in rows["full"] + rows["incremental"] for s in r["stages"]})
     stages = {
         kind: {
@@ -121,6 +126,7 @@ def summary(rows: dict, quads: int) -> dict:
         "rounds": len(rows["full"]),
         "median_s": {"incremental": inc, "full": full, "bulk_load": bulk},
         "ratios": {"incremental/full": inc / full, "full/bulk_load": full / bulk},
+        "load_average": [min(loads), max(loads)],
         "stages": stages,
         "raw": rows,
     }
