@@ -62,6 +62,7 @@ def timed_build(data: Path, instance: Path, sources: Path | None, full: bool) ->
         "mode": manifest["reused"]["mode"],
         "build": str(result.build_dir),
         "load": os.getloadavg()[0],  # the machine is shared: how busy it was meanwhile
+        "changed_graphs": len(manifest["reused"].get("changed_graphs", [])),
     }
 
 
@@ -80,7 +81,12 @@ def bare_bulk_load(nq: Path) -> float:
 def edit_one_label(data: Path, round_: int) -> str:
     path = sorted((data / "facts").glob("*.yaml"))[0]
     text = path.read_text()
-    path.write_text(re.sub(r"(\n    label: [^\n]*)", rf"\1 (edit {round_})", text, count=1))
+    # the first unquoted label, at any indentation (the real files indent facts by four
+    # spaces, the generator's by two); a quoted one would end before the appended words
+    edited = re.sub(r"(\n +label: [^'\"\n][^\n]*)", rf"\1 (edit {round_})", text, count=1)
+    if edited == text:
+        raise SystemExit(f"no label to edit in {path}: the rounds would change nothing")
+    path.write_text(edited)
     return path.stem
 
 
@@ -99,6 +105,7 @@ def run(data: Path, repeat: int, sources: Path | None) -> dict:
                     row = timed_build(data, instance, sources, full=kind == "full")
                     stages = {k: round(v, 2) for k, v in row["stages"].items()}
                     took = f"{row['total']:.2f} s {stages} load {row['load']:.1f}"
+                    took += f" changed graphs {row['changed_graphs']}"
                     print(f"{row['mode']}: {took}", flush=True)
                     if row["mode"] == kind:
                         break
