@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from export_builds import make_build
+from isomorphism import isomorphic
 from pyld import jsonld
 from rdflib import Dataset, Graph, URIRef
-from rdflib.compare import isomorphic
 
 from diplograph.cli.main import main
 from diplograph.exports import export
