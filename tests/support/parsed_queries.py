@@ -16,7 +16,6 @@ from rdflib.plugins.sparql import processor
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
-
 #: translated queries by (text, base, prefixes), kept across blocks (the shapes do not change)
 _CACHE: dict = {}
 
