@@ -9,9 +9,9 @@ timed, as in bench/run.py: the part's lines are read and selected once, before.
 JSON-LD writer stands in for) on the first N lines: pyoxigraph writes them as expanded
 JSON-LD, pyld compacts that with the project's context.
 
-A build of ~1M quads (100k synthetic facts):
+A build of ~1M quads (37k synthetic facts: bench/synth.py):
 
-    .venv/bin/python -m bench.synth /tmp/synth --facts 100000 --seed 1
+    .venv/bin/python -m bench.synth /tmp/synth --facts 37000 --seed 1
     DIPLOGRAPH_HOME=/tmp/dg .venv/bin/diplograph build --no-validate /tmp/synth
     .venv/bin/python -m bench.bench_export /tmp/dg/builds/<id> --repeat 3
 

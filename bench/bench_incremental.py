@@ -1,7 +1,7 @@
 """Incremental builds against full builds of the same data, and a bare bulk load.
 
     .venv/bin/python -m bench.bench_incremental --repeat 3                 # the real data
-    .venv/bin/python -m bench.bench_incremental --facts 100000 --repeat 3  # ~1M quads
+    .venv/bin/python -m bench.bench_incremental --facts 37000 --repeat 2   # ~1M quads
 
 Each round edits one label in one facts file, then builds it incrementally (the published
 build reused) and in full (`full=True`) into the same instance, alternately, timing each
