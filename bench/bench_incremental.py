@@ -60,7 +60,7 @@ def timed_build(data: Path, instance: Path, sources: Path | None, full: bool) ->
         "stages": stages,
         "quads": result.triples,
         "mode": manifest["reused"]["mode"],
-        "build": str(result.build_dir),
+        "build": result.build_dir.name,  # the id, not a path of this machine
         "load": os.getloadavg()[0],  # the machine is shared: how busy it was meanwhile
         "changed_graphs": len(manifest["reused"].get("changed_graphs", [])),
     }
@@ -111,7 +111,8 @@ def run(data: Path, repeat: int, sources: Path | None) -> dict:
                         break
                     rows.setdefault("discarded", []).append(row)
                 rows[kind].append(row)
-            rows["bulk_load"].append(bare_bulk_load(Path(row["build"]) / "graph.nq"))
+            nq = instance / "builds" / row["build"] / "graph.nq"
+            rows["bulk_load"].append(bare_bulk_load(nq))
             print(f"bulk_load: {rows['bulk_load'][-1]:.2f} s", flush=True)
     return summary(rows, first["quads"])
 
