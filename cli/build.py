@@ -15,8 +15,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from diplograph import store
 from diplograph.cli.incremental import Plan, ReusedHermit, input_hashes, load_store, plan
 from diplograph.cli.validation import validate_store
 from diplograph.data import DATA_DIR
+from diplograph.exports.process import ExportFailed, ExportProcess
 from diplograph.loaders.curated import Curated, read_curated
 from diplograph.loaders.entailment import materialise
 from diplograph.loaders.errors import CurationError, Problem
@@ -43,7 +42,6 @@ from diplograph.ontology import BASE, DG, ONTOLOGY_IRI
 from diplograph.shapes.focused import Change
 from diplograph.shapes.support import support_refusal
 from diplograph.store.builds import instance_dir
-from diplograph.store.lifeline import die_with_parent
 
 COUNTED = [
     "Source",
@@ -245,40 +243,6 @@ class BuildResult:
     report: dict
 
 
-class _Exports:
-    """Every export written by a process of its own while the build loads and validates.
-
-    A separate process (not a fork) so that its memory is its own, and counted as such.
-    """
-
-    def __init__(self, nq: Path, out: Path, manifest: dict, reuse: Path | None = None):
-        spec = out.with_name(".exports-manifest.json")
-        spec.write_text(json.dumps(manifest))
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by wait() or stop()
-        args = [str(nq), str(out), str(spec)] + ([str(reuse)] if reuse else [])
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "diplograph.exports.export", *args],
-            stdout=self.log,
-            stderr=self.log,
-            preexec_fn=die_with_parent,  # a killed build must not leave it writing on
-        )
-
-    def wait(self) -> None:
-        try:
-            if self.process.wait() != 0:
-                self.log.seek(0)
-                tail = self.log.read().decode("utf-8", "replace").strip().splitlines()[-15:]
-                raise BuildError("writing the exports failed:\n" + "\n".join(tail))
-        finally:
-            self.log.close()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
-
-
 def build(
     data_dir: Path | None = None,
     instance: Path | None = None,
@@ -320,7 +284,7 @@ def build(
             _checkpoint("graph-written")
             manifest = _manifest(digest, triples, counts, base)
             reuse = chosen.previous / "exports" if isinstance(chosen, Plan) else None
-            exports = _Exports(tmp / "graph.nq", tmp / "exports", manifest, reuse)
+            exports = ExportProcess(tmp / "graph.nq", tmp / "exports", manifest, reuse)
             record, followed = load_store(tmp, lines, chosen, inputs, progress)
             manifest.update(record)  # after the exports took theirs: they never see it
             del lines  # before validating: at a million quads they hold a gigabyte
@@ -386,12 +350,14 @@ def _validated(store_dir: Path, validate: bool, progress, hermit=None, change=No
     return report
 
 
-def _finish(tmp: Path, builds: Path, manifest: dict, exports: _Exports, progress) -> Path:
+def _finish(tmp: Path, builds: Path, manifest: dict, exports: ExportProcess, progress) -> Path:
     """Write the manifest, wait for the exports, then rename the build into place."""
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
     progress("Writing the exports...")
-    exports.wait()
-    (tmp / ".exports-manifest.json").unlink()
+    try:
+        exports.wait()
+    except ExportFailed as exc:
+        raise BuildError(str(exc)) from exc
     _checkpoint("exports-written")
     final = builds / manifest["build_id"]
     os.replace(tmp, final)
