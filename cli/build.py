@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.metadata import version as dist_version
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,10 +30,11 @@ from rdflib.compare import to_canonical_graph
 from diplograph import store
 from diplograph.cli.incremental import Plan, ReusedHermit, input_hashes, load_store, plan
 from diplograph.cli.validation import validate_store
+from diplograph.cli.warm import Warm
 from diplograph.data import DATA_DIR
 from diplograph.exports.process import ExportFailed, ExportProcess
 from diplograph.loaders.curated import Curated, read_curated
-from diplograph.loaders.entailment import materialise
+from diplograph.loaders.entailment import Entailer, materialise
 from diplograph.loaders.errors import CurationError, Problem
 from diplograph.loaders.excerpts import ExcerptUse, missing_excerpts
 from diplograph.loaders.quads import Quads, write_lines
@@ -72,6 +74,9 @@ COUNTED = [
     "Excerpt",
 ]
 
+
+#: The work this process's builds leave for the next (cli/warm.py).
+_WARM = Warm()
 
 FAULT_ENV = "DIPLOGRAPH_FAULT"
 #: The named points where the crash-safety tests kill a build (tests/test_reliability_crash.py).
@@ -185,14 +190,24 @@ def emit_graphs(data_dir: Path, *, base: str = BASE) -> tuple[Graphs, list[Probl
 
 def load_graphs(data_dir: Path, *, base: str = BASE, sources_dir: Path | None = None) -> Graphs:
     """Read, check and emit the curated data; raise CurationError with every problem found."""
+    graphs = checked_graphs(data_dir, base=base, sources_dir=sources_dir)
+    materialise(graphs.quads, load_vocabulary().graph)
+    return graphs
+
+
+def checked_graphs(
+    data_dir: Path, *, base: str = BASE, sources_dir: Path | None = None, warm: Warm | None = None
+) -> Graphs:
+    """load_graphs without the entailments: emitted, checked, and with the ontology's graph.
+    `warm`: where the ontology's canonical form made by an earlier build may be found."""
     vocab = load_vocabulary()
     graphs, problems = emit_graphs(data_dir, base=base)
     if sources_dir is not None:
         problems += check_excerpts(graphs, sources_dir)
     if problems:
         raise CurationError(problems)
-    graphs.quads.graph(URIRef(ONTOLOGY_IRI)).update(to_canonical_graph(vocab.graph))
-    materialise(graphs.quads, vocab.graph)
+    canonical = (warm or Warm()).canonical(vocab.graph, to_canonical_graph)
+    graphs.quads.graph(URIRef(ONTOLOGY_IRI)).update(canonical)
     return graphs
 
 
@@ -265,13 +280,15 @@ def build(
     data_dir = Path(data_dir or DATA_DIR)
     instance = Path(instance or instance_dir())
     inputs = input_hashes(data_dir, sources_dir, {"base": base, "validate": validate})
+    warm = Warm() if full else _WARM  # a full build reads nothing an earlier one left
     progress(f"Reading curated data from {data_dir}...")
-    graphs = load_graphs(data_dir, base=base, sources_dir=sources_dir)
+    graphs = checked_graphs(data_dir, base=base, sources_dir=sources_dir, warm=warm)
     _checkpoint("curated-read")
     progress("Writing sorted N-Quads...")
+    per_graph = warm.finish(graphs.quads, Entailer(load_vocabulary().graph))
     counts = count_types(graphs.quads)
-    lines = graphs.quads.lines()
     del graphs  # the sets of terms: the lines and then the store carry the graph from here
+    lines = sorted(chain.from_iterable(lines for lines, _digest in per_graph.values()))
     builds = instance / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     with _build_lock(instance):
@@ -285,7 +302,7 @@ def build(
             manifest = _manifest(digest, triples, counts, base)
             reuse = chosen.previous / "exports" if isinstance(chosen, Plan) else None
             exports = ExportProcess(tmp / "graph.nq", tmp / "exports", manifest, reuse)
-            record, followed = load_store(tmp, lines, chosen, inputs, progress)
+            record, followed = load_store(tmp, lines, per_graph, chosen, inputs, progress, warm)
             manifest.update(record)  # after the exports took theirs: they never see it
             del lines  # before validating: at a million quads they hold a gigabyte
             _checkpoint("store-loaded")
@@ -299,7 +316,10 @@ def build(
         if publish:
             store.publish(instance, final)
             _checkpoint("published")
+            warm.publish(manifest["build_id"], digest, per_graph)
             progress(f"Published build {manifest['build_id']}.")
+        if full:
+            _WARM.adopt(warm)
     return BuildResult(
         final, manifest["build_id"], manifest["version"], triples, counts, manifest["validation"]
     )

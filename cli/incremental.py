@@ -51,6 +51,7 @@ _CODE_GLOBS = (
     "store/formats.py",
     "cli/build.py",
     "cli/incremental.py",
+    "cli/warm.py",
     "cli/validation.py",
 )
 _GLOBAL_DATA = ("sources.yaml", "disagreements.yaml")
@@ -91,27 +92,6 @@ def input_hashes(data_dir: Path, sources_dir: Path | None, options: dict) -> dic
 def graph_of(line: str) -> str:
     """The graph term of an N-Quads line written by the build (`<iri>`, the last term)."""
     return line[line.rindex(" <", 0, len(line) - 3) + 1 : -3]
-
-
-def by_graph(lines: Iterable[str]) -> dict[str, list[str]]:
-    """Lines grouped by their graph term, each group in the order given."""
-    groups: dict[str, list[str]] = {}
-    for line in lines:
-        g = graph_of(line)
-        found = groups.get(g)
-        if found is None:
-            groups[g] = [line]
-        else:
-            found.append(line)
-    return groups
-
-
-def graph_digests(groups: dict[str, list[str]]) -> dict[str, str]:
-    """Each graph's SHA-256 over its sorted lines."""
-    return {
-        g: hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
-        for g, lines in sorted(groups.items())
-    }
 
 
 @dataclass
@@ -221,15 +201,22 @@ def _unheld(store: ox.Store, triples: list[str], changed: set[str]) -> list[str]
 
 
 def load_store(
-    tmp: Path, lines: list[str], chosen: Plan | str, inputs: dict, progress
+    tmp: Path,
+    lines: list[str],
+    graphs: dict[str, tuple[list[str], str]],
+    chosen: Plan | str,
+    inputs: dict,
+    progress,
+    warm=None,
 ) -> tuple[dict, Plan | None]:
     """Fill `tmp/store`: a copy of the last build's store with the changed graphs changed,
     or (a full build, or a change the update cannot make) a fresh bulk load of every line.
+    `graphs`: each graph's sorted lines and their digest; `warm` (cli/warm.py) may hold
+    the last build's lines, read from its graph.nq otherwise.
 
     Returns what the manifest records about it, and the plan if one was followed.
     """
-    groups = by_graph(lines)
-    record = {"inputs": inputs, "graphs": graph_digests(groups)}
+    record = {"inputs": inputs, "graphs": {g: d for g, (_lines, d) in sorted(graphs.items())}}
     if isinstance(chosen, Plan):
         before, after = chosen.manifest["graphs"], record["graphs"]
         chosen.changed = sorted(
@@ -240,8 +227,8 @@ def load_store(
             f"{len(chosen.changed)} changed graph(s) of {len(after)}..."
         )
         try:
-            old = old_lines(chosen.previous / "graph.nq", set(chosen.changed))
-            new = {g: set(groups.get(g, ())) for g in chosen.changed}
+            old = _old_lines(chosen, warm)
+            new = {g: set(graphs[g][0]) if g in graphs else set() for g in chosen.changed}
             chosen.merge = update_store(chosen.previous, tmp / "store", old, new)
             record["reused"] = chosen.record()
             return record, chosen
@@ -252,6 +239,14 @@ def load_store(
     load_nquads(tmp / "graph.nq", tmp / "store", lines=lines)
     record["reused"] = {"mode": "full", "reason": chosen}
     return record, None
+
+
+def _old_lines(chosen: Plan, warm) -> dict[str, set[str]]:
+    """The last build's lines of the changed graphs: kept by this process, or read."""
+    kept = warm.lines_of(chosen.manifest["build_id"], chosen.manifest["sha256"]) if warm else None
+    if kept is None:
+        return old_lines(chosen.previous / "graph.nq", set(chosen.changed))
+    return {g: set(kept.get(g, ())) for g in chosen.changed}
 
 
 class ReusedHermit:

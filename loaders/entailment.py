@@ -17,33 +17,40 @@ def closure(graph: Graph, term: URIRef, relation: URIRef) -> set[URIRef]:
     return {t for t in graph.transitive_objects(term, relation) if isinstance(t, URIRef)}
 
 
-def materialise(quads: Quads, ontology: Graph) -> int:
-    """Add entailed triples to every named graph of `quads`; return how many were added."""
-    supers_c: dict[URIRef, set[URIRef]] = {}
-    supers_p: dict[URIRef, set[URIRef]] = {}
-    inverse = {}
-    for p, q in ontology.subject_objects(OWL.inverseOf):
-        inverse[p], inverse[q] = q, p
-    symmetric = set(ontology.subjects(RDF.type, OWL.SymmetricProperty))
-    transitive = set(ontology.subjects(RDF.type, OWL.TransitiveProperty))
+class Entailer:
+    """The ontology's entailment rules, read once, applied to one named graph at a time.
 
-    added = 0
-    for g in list(quads.graphs.values()):
+    A graph's entailments depend on that graph alone (and the ontology), which is what
+    lets an incremental build reuse those of a graph whose triples did not change.
+    """
+
+    def __init__(self, ontology: Graph):
+        self.ontology = ontology
+        self.supers_c: dict[URIRef, set[URIRef]] = {}
+        self.supers_p: dict[URIRef, set[URIRef]] = {}
+        self.inverse = {}
+        for p, q in ontology.subject_objects(OWL.inverseOf):
+            self.inverse[p], self.inverse[q] = q, p
+        self.symmetric = set(ontology.subjects(RDF.type, OWL.SymmetricProperty))
+        self.transitive = set(ontology.subjects(RDF.type, OWL.TransitiveProperty))
+
+    def entailed(self, g: set[tuple]) -> set[tuple]:
+        """The triples the rules add to `g` (some may already be in it)."""
         new: set[tuple] = set()
         for s, p, o in g:
             if p == RDF.type and isinstance(o, URIRef):
-                if o not in supers_c:
-                    supers_c[o] = closure(ontology, o, RDFS.subClassOf) - {o}
-                new.update((s, RDF.type, c) for c in supers_c[o])
+                if o not in self.supers_c:
+                    self.supers_c[o] = closure(self.ontology, o, RDFS.subClassOf) - {o}
+                new.update((s, RDF.type, c) for c in self.supers_c[o])
                 continue
-            if p not in supers_p:
-                supers_p[p] = closure(ontology, p, RDFS.subPropertyOf) - {p}
-            new.update((s, q, o) for q in supers_p[p])
-            if p in inverse and isinstance(o, URIRef):
-                new.add((o, inverse[p], s))
-            if p in symmetric:
+            if p not in self.supers_p:
+                self.supers_p[p] = closure(self.ontology, p, RDFS.subPropertyOf) - {p}
+            new.update((s, q, o) for q in self.supers_p[p])
+            if p in self.inverse and isinstance(o, URIRef):
+                new.add((o, self.inverse[p], s))
+            if p in self.symmetric:
                 new.add((o, p, s))
-        for p in transitive:
+        for p in self.transitive:
             edges: dict = {}
             for s, q, o in g:
                 if q == p:
@@ -53,8 +60,16 @@ def materialise(quads: Quads, ontology: Graph) -> int:
                     edges.setdefault(triple[0], set()).add(triple[2])
             for s in edges:
                 new.update((s, p, o) for o in reachable(edges, s) if o != s)
+        return new
+
+
+def materialise(quads: Quads, ontology: Graph) -> int:
+    """Add entailed triples to every named graph of `quads`; return how many were added."""
+    rules = Entailer(ontology)
+    added = 0
+    for g in list(quads.graphs.values()):
         before = len(g)
-        g |= new
+        g |= rules.entailed(g)
         added += len(g) - before
     return added
 

@@ -59,18 +59,7 @@ class Quads:
     def lines(self) -> list[str]:
         """Sorted, duplicate-free N-Quads lines: the same facts always give the same bytes."""
         text: dict = {}
-
-        def term(t) -> str:
-            found = text.get(t)
-            if found is None:
-                found = text[t] = _nt(t)
-            return found
-
-        found = [
-            f"{term(s)} {term(p)} {term(o)} {term(g)} .\n"
-            for g, triples in self.graphs.items()
-            for s, p, o in triples
-        ]
+        found = [line for g, triples in self.graphs.items() for line in _lines(g, triples, text)]
         found.sort()
         # an xsd:string literal and its plain twin are one term once written
         return [line for i, line in enumerate(found) if i == 0 or line != found[i - 1]]
@@ -83,6 +72,26 @@ class Quads:
         store = ox.Store()
         store.bulk_load(self.nquads(), ox.RdfFormat.N_QUADS)
         return store
+
+
+def graph_lines(name, triples: set[Triple], text: dict | None = None) -> list[str]:
+    """One named graph's sorted, duplicate-free N-Quads lines (`text`: terms already
+    written, shared between calls). Every line names its graph, so the lines of all graphs
+    sorted together are `Quads.lines()`."""
+    found = _lines(name, triples, {} if text is None else text)
+    found.sort()
+    return [line for i, line in enumerate(found) if i == 0 or line != found[i - 1]]
+
+
+def _lines(g, triples, text: dict) -> list[str]:
+    def term(t) -> str:
+        found = text.get(t)
+        if found is None:
+            found = text[t] = _nt(t)
+        return found
+
+    graph = term(g)
+    return [f"{term(s)} {term(p)} {term(o)} {graph} .\n" for s, p, o in triples]
 
 
 def write_lines(lines: list[str], path) -> tuple[str, int]:

@@ -1,0 +1,85 @@
+"""What a long-lived process keeps from its last build, so the next one redoes less.
+
+`serve --watch` (and any caller of `build()` in a loop) builds again and again in one
+process; most of the corpus is the same from one save to the next. Three things are kept,
+each keyed on the content it was made from and compared whole on use, so a hit gives
+exactly what the work would have given:
+
+- per named graph, keyed on the triples it was emitted with: the entailments added to it,
+  its sorted N-Quads lines and their digest (a graph's entailments depend on that graph
+  and the ontology alone: loaders/entailment.py);
+- the ontology's canonical form (blank nodes relabelled), keyed on the ontology's triples;
+- the published build's lines per graph, keyed on its id and graph digest, so an
+  incremental build need not read the last graph.nq again for the graphs it changes.
+
+A full build (`build(full=True)`) reads none of it: it is the reference incremental builds
+are compared with, so a fault here cannot hide on both sides of the comparison. It leaves
+its own results for the builds after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from rdflib import Graph
+
+from diplograph.loaders.entailment import Entailer
+from diplograph.loaders.quads import Quads, graph_lines
+
+#: One graph's work: the entailed triples added, its sorted lines, their SHA-256.
+Done = tuple[frozenset, list[str], str]
+
+
+class Warm:
+    """The last build's reusable work (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self.graphs: dict[frozenset, Done] = {}
+        self.ontology: tuple[frozenset, frozenset] | None = None
+        self.published: tuple[tuple[str, str], dict[str, list[str]]] | None = None
+
+    def canonical(self, ontology: Graph, canonicalise: Callable[[Graph], Graph]) -> frozenset:
+        """The ontology's triples in canonical form, made again only when they changed."""
+        key = frozenset(ontology)
+        if self.ontology is None or self.ontology[0] != key:
+            self.ontology = (key, frozenset(canonicalise(ontology)))
+        return self.ontology[1]
+
+    def finish(self, quads: Quads, rules: Entailer) -> dict[str, tuple[list[str], str]]:
+        """Add each graph's entailments to it and write its lines: {"<graph>": (sorted
+        lines, SHA-256 of them)}, for the graphs that hold any triple. A graph emitted with
+        the same triples as in the last build takes that build's work."""
+        text: dict = {}  # terms already written, shared by the graphs made again
+        kept: dict[frozenset, Done] = {}  # only this build's: memory stays one build's
+        out = {}
+        for name, triples in quads.graphs.items():
+            key = frozenset(triples)
+            done = self.graphs.get(key)
+            if done is None:
+                added = frozenset(rules.entailed(triples) - triples)
+                triples |= added
+                lines = graph_lines(name, triples, text)
+                digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+                done = (added, lines, digest)
+            else:
+                triples |= done[0]
+            kept[key] = done
+            if done[1]:
+                out[f"<{name}>"] = (done[1], done[2])  # the graph term as the lines write it
+        self.graphs = kept
+        return out
+
+    def lines_of(self, build_id: str, sha256: str) -> dict[str, list[str]] | None:
+        """The lines per graph of the build `build_id` with graph digest `sha256`, if it
+        is the one this process published last."""
+        if self.published is not None and self.published[0] == (build_id, sha256):
+            return self.published[1]
+        return None
+
+    def publish(self, build_id: str, sha256: str, graphs: dict[str, tuple[list[str], str]]):
+        self.published = ((build_id, sha256), {g: lines for g, (lines, _d) in graphs.items()})
+
+    def adopt(self, other: Warm) -> None:
+        """Take another Warm's contents (a full build's, made without reading this one)."""
+        self.graphs, self.ontology, self.published = other.graphs, other.ontology, other.published

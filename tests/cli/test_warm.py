@@ -1,0 +1,82 @@
+"""What one build leaves for the next in the same process (cli/warm.py): reused only for
+the same content, never read by a full build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, URIRef
+
+from diplograph.cli import build as build_module
+from diplograph.cli.build import build, checked_graphs
+from diplograph.cli.warm import Warm
+from diplograph.loaders.entailment import Entailer
+from diplograph.loaders.quads import Quads
+from diplograph.loaders.vocab import load_vocabulary
+from diplograph.ontology import DG
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+MINIMAL = FIXTURES / "valid" / "minimal"
+
+
+def _graphs() -> Quads:
+    return checked_graphs(MINIMAL, sources_dir=FIXTURES / "sources").quads
+
+
+def _fresh(quads: Quads) -> dict:
+    return Warm().finish(quads, Entailer(load_vocabulary().graph))
+
+
+def test_an_unchanged_graph_takes_the_last_builds_work_and_gives_the_same():
+    warm, rules = Warm(), Entailer(load_vocabulary().graph)
+    first = warm.finish(_graphs(), rules)
+    again = _graphs()
+    second = warm.finish(again, rules)
+    assert second == first == _fresh(_graphs())
+    assert all(second[g][0] is first[g][0] for g in first)  # the same lists: reused, not redone
+    assert sum(len(t) for t in again.graphs.values()) == sum(len(v[0]) for v in second.values())
+
+
+def test_a_changed_graph_is_made_again():
+    warm, rules = Warm(), Entailer(load_vocabulary().graph)
+    first = warm.finish(_graphs(), rules)
+    changed = _graphs()
+    name, triples = next((n, t) for n, t in changed.graphs.items() if len(t) > 3)
+    triples.add((URIRef("https://example.org/x"), RDF.type, DG.Meeting))
+    second = warm.finish(changed, rules)
+    graph = f"<{name}>"
+    assert second[graph] != first[graph]
+    assert second == _fresh(_with_added(name))
+    assert any(DG.Event in line for line in second[graph][0])  # its entailment is there too
+    assert all(second[g][0] is first[g][0] for g in first if g != graph)
+
+
+def _with_added(name) -> Quads:
+    quads = _graphs()
+    quads.graphs[name].add((URIRef("https://example.org/x"), RDF.type, DG.Meeting))
+    return quads
+
+
+def test_the_last_builds_lines_are_given_only_for_its_id_and_digest():
+    warm = Warm()
+    warm.publish("build-1", "abc", {"<g>": (["line\n"], "d")})
+    assert warm.lines_of("build-1", "abc") == {"<g>": ["line\n"]}
+    assert warm.lines_of("build-1", "abd") is None
+    assert warm.lines_of("build-2", "abc") is None
+
+
+class _Poisoned(Warm):
+    def canonical(self, *_a):
+        raise AssertionError("a full build read the warm ontology")
+
+    def finish(self, *_a):
+        raise AssertionError("a full build read the warm graphs")
+
+
+def test_a_full_build_reads_nothing_an_earlier_build_left(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "_WARM", _Poisoned())
+    result = build(MINIMAL, tmp_path, sources_dir=FIXTURES / "sources", validate=False, full=True)
+    assert result.triples > 100
+    with pytest.raises(AssertionError, match="warm"):
+        build(MINIMAL, tmp_path, sources_dir=FIXTURES / "sources", validate=False)
