@@ -23,6 +23,7 @@ from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
 from diplograph.exports.jsonld import build_context, context_document, write_jsonld
+from diplograph.exports.patch import patch_dumps
 from diplograph.exports.serialisers import ordered_lines, write_grouped
 from diplograph.exports.void import Stats, describe
 from diplograph.ontology import BASE, ONTOLOGY_IRI
@@ -161,35 +162,46 @@ def write_all(
 
     void.ttl is written last because it lists the byte sizes of the others. `reuse` is the
     exports folder of a build with the same ontology and shapes (an incremental build):
-    their files are linked from there, not written again (canonical shapes are slow).
+    their files (and the context) are linked from there, not written again (canonical
+    shapes are slow), and the data's dumps are patched from its dumps (`patch`).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     base = manifest.get("base", BASE)
     lines = quad_lines(Path(nq_path).read_bytes())
-    context = build_context(ontology_graph(lines), base)
-    files = []
-    reused = reuse is not None and (reuse / file_name("shapes", "nq")).is_file()
-    shapes = quad_lines((reuse / "shapes.nq").read_bytes()) if reused else shapes_lines()
+    reused = reuse is not None and all((reuse / n).is_file() for n in REUSED)
+    if reused:
+        context = json.loads((reuse / "context.jsonld").read_text())["@context"]
+        shapes = quad_lines((reuse / "shapes.nq").read_bytes())
+    else:
+        context, shapes = build_context(ontology_graph(lines), base), shapes_lines()
     stats = Stats(lines, base)
+    selected = part_lines("diplograph", lines, manifest, shapes, stats)
+    dumps = patch_dumps(reuse, selected, _serialiser(base, context), context) if reused else None
+    files = []
     for part in PARTS:
-        selected = part_lines(part, lines, manifest, shapes, stats)
-        if not selected:
-            continue
-        for fmt, spec in FORMATS.items():
+        if reused and part != "diplograph":  # linked: their lines are not needed
+            selected = (reuse / file_name(part, "nq")).is_file()
+        elif part != "diplograph":
+            selected = part_lines(part, lines, manifest, shapes, stats)
+        for fmt, spec in FORMATS.items() if selected else ():
             name = file_name(part, fmt)
             if reused and part != "diplograph":
                 os.link(reuse / name, out_dir / name)
-                files.append(_entry(out_dir / name, spec.media_type, part, fmt))
-                continue
-            _atomic_write(
-                out_dir / name,
-                lambda out, s=selected, f=fmt: serialise(
-                    s, f, out, base=base, context=context, progress=progress
-                ),
-            )
+            elif dumps is not None and part == "diplograph":
+                _atomic_write(out_dir / name, lambda out, d=dumps[fmt]: out.write(d))
+            else:
+                _atomic_write(
+                    out_dir / name,
+                    lambda out, s=selected, f=fmt: serialise(
+                        s, f, out, base=base, context=context, progress=progress
+                    ),
+                )
             files.append(_entry(out_dir / name, spec.media_type, part, fmt))
-    (out_dir / "context.jsonld").write_text(context_document(context))
+    if reused:
+        os.link(reuse / "context.jsonld", out_dir / "context.jsonld")
+    else:
+        (out_dir / "context.jsonld").write_text(context_document(context))
     context_type = FORMATS["jsonld"].media_type
     files.append(_entry(out_dir / "context.jsonld", context_type, "context", "jsonld"))
     void = describe(lines, manifest, files=files, stats=stats)
@@ -201,6 +213,19 @@ def write_all(
     index = {"version": manifest.get("version"), "files": files}
     (out_dir / "index.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
     return index
+
+
+#: What an incremental build takes from the last build's exports.
+REUSED = ("shapes.nq", "context.jsonld") + tuple(file_name("diplograph", f) for f in FORMATS)
+
+
+def _serialiser(base: str, context: dict):
+    """`serialise` with this build's options, for the blocks `patch` writes afresh."""
+
+    def write(lines: list[bytes], fmt: str, out: IO[bytes]) -> None:
+        serialise(lines, fmt, out, base=base, context=context)
+
+    return write
 
 
 def _entry(path: Path, media_type: str, part: str, fmt: str) -> dict:

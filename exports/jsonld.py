@@ -224,19 +224,51 @@ class _Document:
             return b'{"@value": ' + quoted + (self.c.suffixes.get(after) or self.c.suffix(after))
         return b'{"@value": ' + quoted + b"}" if mode == ID else quoted
 
+    def nodes(self) -> dict[bytes, list[bytes]]:
+        """Each graph's nodes (one JSON object a subject, in order), by graph term."""
+        for graph in self.graphs.values():
+            graph.close(self.c)
+        return {g: graph.nodes for g, graph in sorted(self.graphs.items()) if graph.nodes}
+
     def write(self, out: IO[bytes], context: dict) -> None:
         items = []
-        for g, graph in sorted(self.graphs.items()):
-            graph.close(self.c)
-            if not g:
-                items.extend(graph.nodes)
-            elif graph.nodes:
-                body = b",\n  ".join(graph.nodes)
-                name = self.c.node_id(g)
-                items.append(b'{"@id": ' + name + b', "@graph": [\n  ' + body + b"\n]}")
-        out.write(b'{"@context": ' + _dumps(context).encode() + b',\n"@graph": [\n')
+        for g, nodes in self.nodes().items():
+            if g:
+                items.append(named_item(named_opening(self.c, g), nodes))
+            else:  # the default graph's nodes sit at the top level
+                items.extend(nodes)
+        out.write(document_head(context))
         out.write(b",\n".join(items))
-        out.write(b"\n]}\n")
+        out.write(DOCUMENT_TAIL)
+
+
+def document_head(context: dict) -> bytes:
+    return b'{"@context": ' + _dumps(context).encode() + b',\n"@graph": [\n'
+
+
+DOCUMENT_TAIL = b"\n]}\n"
+NAMED_ITEM_TAIL = b"\n]}"  # after a named graph's last node
+NODE_SEPARATOR = b",\n  "  # between two nodes of a named graph
+
+
+def named_opening(c: Compactor, g: bytes) -> bytes:
+    return b'{"@id": ' + (c.ids.get(g) or c.node_id(g)) + b', "@graph": ['
+
+
+def named_item(opening: bytes, nodes: list[bytes]) -> bytes:
+    """A named graph as an object with its own @graph, one node a line."""
+    return opening + b"\n  " + NODE_SEPARATOR.join(nodes) + NAMED_ITEM_TAIL
+
+
+def graph_nodes(
+    lines: Iterable[bytes], context: dict
+) -> tuple[Compactor, dict[bytes, list[bytes]]]:
+    """The compact nodes of sorted `lines`, by graph: what an incremental build rewrites."""
+    document = _Document(context)
+    add = document.add
+    for line in lines:
+        add(*split_quad(line))
+    return document.c, document.nodes()
 
 
 def write_jsonld(lines: Iterable[bytes], out: IO[bytes], context: dict) -> None:

@@ -14,18 +14,18 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 
-import pyoxigraph as ox
 from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, VOID
 
 from diplograph.ontology import BASE, DG_IRI
 from diplograph.ontology.prefixes import STANDARD_PREFIXES
 from diplograph.store.formats import EXPORTS
-from diplograph.store.nquads import parse_lines
+from diplograph.store.nquads import split_quad
 
-RDF_TYPE = str(RDF.type)
-PUBLICATION_DATE = DG_IRI + "publicationDate"  # a dg:TimeDescription, whose
-LATEST = DG_IRI + "latest"  # dg:latest is the last day it allows
+RDF_TYPE_TERM = f"<{RDF.type}>".encode()
+PUBLICATION_DATE_TERM = f"<{DG_IRI}publicationDate>".encode()  # a dg:TimeDescription, whose
+LATEST_TERM = f"<{DG_IRI}latest>".encode()  # dg:latest is the last day it allows
+DATE_SUFFIXES = (f'"^^<{XSD.date}>'.encode(), f'"^^<{XSD.dateTime}>'.encode())
 IANA = "https://www.iana.org/assignments/media-types/"
 FORMAT_FEATURES = {name: spec.w3c_iri for name, spec in EXPORTS.items()}
 EXAMPLE_CLASSES = ["Person", "Country", "Meeting", "PhoneCall", "Commitment", "Measure"]
@@ -39,49 +39,57 @@ DESCRIPTION = (
 
 
 class Stats:
-    """One pass over the quads: the numbers VoID reports."""
+    """One pass over the quads: the numbers VoID reports.
+
+    It reads the terms as spelt on the lines (canonical N-Quads: one spelling a term, so
+    equal bytes are equal terms) rather than parsing them into pyoxigraph terms: a third
+    of the time, which an incremental build's exports wait for.
+    """
 
     def __init__(self, lines: Iterable[bytes], base: str = BASE):
-        entity_space = base + "id/"
+        entity_space = b"<" + base.encode() + b"id/"
         self.triples = 0
-        self.graphs: Counter = Counter()
-        self.properties: Counter = Counter()
+        graphs: Counter = Counter()
+        properties: Counter = Counter()
         subjects, objects = set(), set()
-        typed: dict[str, set] = {}
+        typed: dict[bytes, set] = {}
         published, latest = set(), {}
-        for q in parse_lines(lines):
-            self.triples += 1
-            self.graphs[q.graph_name.value if hasattr(q.graph_name, "value") else ""] += 1
-            p = q.predicate.value
-            self.properties[p] += 1
-            subjects.add(q.subject)
-            objects.add(q.object)
-            if p == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-                typed.setdefault(q.object.value, set()).add(q.subject)
-            elif p == PUBLICATION_DATE:
-                published.add(q.object)
-            elif p == LATEST and _is_date(q.object):
-                latest[q.subject] = q.object.value[:10]
+        for line in lines:
+            s, p, o, g = split_quad(line)
+            graphs[g] += 1
+            properties[p] += 1
+            subjects.add(s)
+            objects.add(o)
+            if p == RDF_TYPE_TERM and o[0] == 60:  # an IRI
+                typed.setdefault(o, set()).add(s)
+            elif p == PUBLICATION_DATE_TERM:
+                published.add(o)
+            elif p == LATEST_TERM and o.endswith(DATE_SUFFIXES):
+                latest[s] = o[1 : o.rindex(b'"')][:10].decode()
+        self.triples = sum(graphs.values())
+        self.graphs = Counter({_value(g) if g else "": n for g, n in graphs.items()})
+        self.properties = Counter({_iri(p): n for p, n in properties.items()})
         self.distinct_subjects = len(subjects)
         self.distinct_objects = len(objects)
-        self.entities = sum(
-            1 for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(entity_space)
-        )
-        self.classes = {c: len(members) for c, members in typed.items()}
+        self.entities = sum(1 for s in subjects if s.startswith(entity_space))
+        self.classes = {_iri(c): len(members) for c, members in typed.items()}
         self.examples = [
-            min(m.value for m in typed[DG_IRI + c] if isinstance(m, ox.NamedNode))
-            for c in EXAMPLE_CLASSES
-            if any(isinstance(m, ox.NamedNode) for m in typed.get(DG_IRI + c, ()))
+            min(_iri(m) for m in typed[c] if m[0] == 60)
+            for c in (f"<{DG_IRI}{name}>".encode() for name in EXAMPLE_CLASSES)
+            if any(m[0] == 60 for m in typed.get(c, ()))
         ]
         dates = [latest[d] for d in published if d in latest]
         self.modified = max(dates) if dates else None
 
 
-def _is_date(term) -> bool:
-    return isinstance(term, ox.Literal) and term.datatype.value in (
-        str(XSD.date),
-        str(XSD.dateTime),
-    )
+def _iri(term: bytes) -> str:
+    """An IRI's value from its N-Triples spelling (canonical: no escapes to undo)."""
+    return term[1:-1].decode()
+
+
+def _value(term: bytes) -> str:
+    """A graph name's value: an IRI's, or a blank node's label."""
+    return term[2:].decode() if term[:2] == b"_:" else _iri(term)
 
 
 def _slug(iri: str) -> str:
