@@ -311,6 +311,8 @@ def build(
         except BaseException:
             if exports is not None:
                 exports.stop()
+            if isinstance(chosen, Plan):
+                chosen.store = None  # closed before its directory goes
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         if publish:
@@ -343,6 +345,9 @@ def _validation(store_dir: Path, validate: bool, followed: Plan | None, progress
     """The manifest's validation report and HermiT's input digest: the last build's when
     its graph was not changed, else from validating the store (reusing HermiT's answer
     when it is given the same triples)."""
+    opened = followed.store if followed is not None else None  # _validated closes it
+    if followed is not None:
+        followed.store = None
     if followed is not None and not followed.changed:
         previous = followed.manifest
         kept = {k: previous[k] for k in ("owl_input", "shacl_core") if k in previous}
@@ -351,17 +356,21 @@ def _validation(store_dir: Path, validate: bool, followed: Plan | None, progress
     change, core = None, []
     if followed is not None and "shacl_core" in followed.manifest:
         change = Change(*followed.merge, followed.manifest["shacl_core"])
-    report = _validated(store_dir, validate, progress, hermit, change, core)
+    report = _validated(store_dir, validate, progress, hermit, change, core, opened)
     return {"validation": report, "owl_input": hermit.record, "shacl_core": core}
 
 
-def _validated(store_dir: Path, validate: bool, progress, hermit=None, change=None, core=None):
+def _validated(
+    store_dir: Path, validate: bool, progress, hermit=None, change=None, core=None, opened=None
+):
     """The loaded store's validation report; raise BuildError if it finds any violation.
     `change` and `core`: SHACL on the focus nodes an incremental build's change can affect,
-    and the core results kept for the next build (shapes/focused.py)."""
+    and the core results kept for the next build (shapes/focused.py); `opened`: the store
+    already open (closed here all the same, before the build directory is renamed)."""
     if not validate:
         return {"conforms": True, "skipped": True}
-    loaded = ox.Store(str(store_dir))
+    loaded = opened if opened is not None else ox.Store(str(store_dir))
+    del opened
     try:
         report = validate_store(loaded, progress=progress, hermit=hermit, change=change, core=core)
     finally:

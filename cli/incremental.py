@@ -103,6 +103,7 @@ class Plan:
     changed: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)  # the facts files that differ
     merge: tuple[list[str], list[str]] = ([], [])  # triples that left and joined the merge
+    store: ox.Store | None = None  # the updated store, still open: validation reads it next
 
     def record(self) -> dict:
         return {
@@ -150,12 +151,13 @@ def _triple(line: str) -> str:
 
 def update_store(
     previous: Path, target: Path, old: dict[str, set[str]], new: dict[str, set[str]]
-) -> tuple[list[str], list[str]]:
+) -> tuple[ox.Store, list[str], list[str]]:
     """Copy the last build's store to `target` and change the graphs of `old`/`new` in it.
 
     One SPARQL update, so one transaction: the named graphs' removed and added quads, and
     the merge (default graph): a triple leaves it only when no named graph holds it any
-    more. Returns the triples (N-Triples text) that left the merge and those that may have
+    more. Returns the store, still open (validation reads it next: opening costs more than
+    the update), the triples (N-Triples text) that left the merge and those that may have
     joined it (held before by another graph or not): what SHACL reads changed there.
     """
     removed = [line for g in old for line in old[g] - new.get(g, set())]
@@ -164,20 +166,16 @@ def update_store(
         raise FullBuildNeeded("a changed graph holds blank nodes (DELETE DATA cannot name them)")
     ox.Store.read_only(str(previous / "store")).backup(str(target))
     store = ox.Store(str(target))
-    try:
-        kept = {_triple(line) for g in new for line in new[g]}
-        leaving = sorted({_triple(line) for line in removed} - kept)
-        gone = _unheld(store, leaving, set(old) | set(new))
-        insert_merge = sorted({_triple(line) for line in added})
-        update = (
-            f"DELETE DATA {{ {_data(removed)} {''.join(t + ' . ' for t in gone)} }} ;\n"
-            f"INSERT DATA {{ {_data(added)} {''.join(t + ' . ' for t in insert_merge)} }}"
-        )
-        store.update(update)
-        store.flush()
-        return gone, insert_merge
-    finally:
-        del store
+    kept = {_triple(line) for g in new for line in new[g]}
+    leaving = sorted({_triple(line) for line in removed} - kept)
+    gone = _unheld(store, leaving, set(old) | set(new))
+    insert_merge = sorted({_triple(line) for line in added})
+    store.update(
+        f"DELETE DATA {{ {_data(removed)} {''.join(t + ' . ' for t in gone)} }} ;\n"
+        f"INSERT DATA {{ {_data(added)} {''.join(t + ' . ' for t in insert_merge)} }}"
+    )
+    store.flush()
+    return store, gone, insert_merge
 
 
 def _data(lines: list[str]) -> str:
@@ -229,7 +227,8 @@ def load_store(
         try:
             old = _old_lines(chosen, warm)
             new = {g: set(graphs[g][0]) if g in graphs else set() for g in chosen.changed}
-            chosen.merge = update_store(chosen.previous, tmp / "store", old, new)
+            chosen.store, *merge = update_store(chosen.previous, tmp / "store", old, new)
+            chosen.merge = tuple(merge)
             record["reused"] = chosen.record()
             return record, chosen
         except (FullBuildNeeded, SyntaxError) as exc:  # SyntaxError: a line SPARQL refused
