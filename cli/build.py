@@ -24,7 +24,7 @@ from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, Dataset, URIRef
+from rdflib import Dataset, URIRef
 from rdflib.compare import to_canonical_graph
 
 from diplograph import store
@@ -33,6 +33,7 @@ from diplograph.cli.validation import validate_store
 from diplograph.cli.warm import Warm
 from diplograph.data import DATA_DIR
 from diplograph.exports.process import ExportFailed, ExportProcess
+from diplograph.loaders.counts import count_types
 from diplograph.loaders.curated import Curated, read_curated
 from diplograph.loaders.entailment import Entailer, materialise
 from diplograph.loaders.errors import CurationError, Problem
@@ -40,40 +41,10 @@ from diplograph.loaders.excerpts import ExcerptUse, missing_excerpts
 from diplograph.loaders.quads import Quads, write_lines
 from diplograph.loaders.records import emit_dataset
 from diplograph.loaders.vocab import load_vocabulary
-from diplograph.ontology import BASE, DG, ONTOLOGY_IRI
+from diplograph.ontology import BASE, ONTOLOGY_IRI
 from diplograph.shapes.focused import Change
 from diplograph.shapes.support import support_refusal
 from diplograph.store.builds import instance_dir
-
-COUNTED = [
-    "Source",
-    "Person",
-    "UnnamedCollective",
-    "Organisation",
-    "Polity",
-    "Country",
-    "Place",
-    "City",
-    "Post",
-    "Topic",
-    "Event",
-    "Meeting",
-    "PhoneCall",
-    "Trip",
-    "Conference",
-    "Commitment",
-    "Measure",
-    "Statement",
-    "Quotation",
-    "Paraphrase",
-    "Claim",
-    "Disagreement",
-    "StatusReport",
-    "Participation",
-    "PositionHolding",
-    "Excerpt",
-]
-
 
 #: The work this process's builds leave for the next (cli/warm.py).
 _WARM = Warm()
@@ -211,20 +182,6 @@ def checked_graphs(
     return graphs
 
 
-def count_types(quads: Quads | Dataset) -> dict[str, int]:
-    if isinstance(quads, Dataset):
-        quads = Quads.from_dataset(quads)
-    onto = URIRef(ONTOLOGY_IRI)
-    subjects: dict[str, set] = {name: set() for name in COUNTED}
-    for s, _p, o, g in quads.quads(RDF.type):
-        if g == onto:
-            continue
-        name = str(o)[len(str(DG)) :] if str(o).startswith(str(DG)) else None
-        if name in subjects:
-            subjects[name].add(s)
-    return {name: len(found) for name, found in subjects.items()}
-
-
 def nquads(quads: Quads | Dataset) -> bytes:
     """Sorted N-Quads: the same facts always give the same bytes."""
     if isinstance(quads, Dataset):
@@ -277,8 +234,32 @@ def build(
     Unless `full`, a change limited to facts files updates a copy of the last build's store
     (cli/incremental.py).
     """
-    data_dir = Path(data_dir or DATA_DIR)
-    instance = Path(instance or instance_dir())
+    exports = ExportProcess()  # its start overlaps the reading; begun once the lines exist
+    try:
+        return _build(
+            Path(data_dir or DATA_DIR),
+            Path(instance or instance_dir()),
+            exports,
+            _Options(sources_dir, base, validate, publish, full),
+            progress,
+        )
+    except BaseException:
+        exports.stop()
+        raise
+
+
+@dataclass
+class _Options:
+    sources_dir: Path | None
+    base: str
+    validate: bool
+    publish: bool
+    full: bool
+
+
+def _build(data_dir: Path, instance: Path, exports: ExportProcess, o: _Options, progress):
+    """`build`, with its export process started."""
+    sources_dir, base, validate, full = o.sources_dir, o.base, o.validate, o.full
     inputs = input_hashes(data_dir, sources_dir, {"base": base, "validate": validate})
     warm = Warm() if full else _WARM  # a full build reads nothing an earlier one left
     progress(f"Reading curated data from {data_dir}...")
@@ -295,13 +276,12 @@ def build(
         _remove_debris(instance)
         chosen = plan(instance, inputs, full)  # under the lock: `current` stays put
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
-        exports = None
         try:
             digest, triples = write_lines(lines, tmp / "graph.nq")
             _checkpoint("graph-written")
             manifest = _manifest(digest, triples, counts, base)
             reuse = chosen.previous / "exports" if isinstance(chosen, Plan) else None
-            exports = ExportProcess(tmp / "graph.nq", tmp / "exports", manifest, reuse)
+            exports.begin(tmp / "graph.nq", tmp / "exports", manifest, reuse)
             record, followed = load_store(tmp, lines, per_graph, chosen, inputs, progress, warm)
             manifest.update(record)  # after the exports took theirs: they never see it
             del lines  # before validating: at a million quads they hold a gigabyte
@@ -309,13 +289,11 @@ def build(
             manifest.update(_validation(tmp / "store", validate, followed, progress))
             final = _finish(tmp, builds, manifest, exports, progress)
         except BaseException:
-            if exports is not None:
-                exports.stop()
             if isinstance(chosen, Plan):
                 chosen.store = None  # closed before its directory goes
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        if publish:
+        if o.publish:
             store.publish(instance, final)
             _checkpoint("published")
             warm.publish(manifest["build_id"], digest, per_graph)

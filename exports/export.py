@@ -266,8 +266,16 @@ def export(
 def main(argv: list[str] | None = None) -> None:
     """`python -m diplograph.exports.export GRAPH_NQ OUT_DIR MANIFEST_JSON [REUSE_DIR]`: the
     build runs `write_all` in a process of its own, on the other core, while it loads and
-    validates."""
-    nq, out, manifest, *reuse = argv if argv is not None else sys.argv[1:]
+    validates. With `-` alone, the arguments come as one JSON list on standard input, so
+    the build can start the process (and its imports) before it knows them; nothing there
+    (the build failed first) ends it quietly."""
+    args = argv if argv is not None else sys.argv[1:]
+    if args == ["-"]:
+        line = sys.stdin.readline()
+        if not line.strip():
+            return
+        args = json.loads(line)
+    nq, out, manifest, *reuse = args
     if os.environ.get("DIPLOGRAPH_FAULT") == "exporting":  # tests: a failing export process
         raise SystemExit("export failed on purpose (DIPLOGRAPH_FAULT=exporting)")
     spec = json.loads(Path(manifest).read_text())
