@@ -26,7 +26,9 @@ from rdflib import RDF, Literal, URIRef
 from diplograph.loaders.curated import Record, as_list
 from diplograph.loaders.mentions import date_names, mentions, number_names
 from diplograph.loaders.yamlsrc import Map
-from diplograph.ontology import DG
+from diplograph.ontology import DG, closed
+
+RDF = closed(RDF)
 
 EVIDENCE_KEYS = ("excerpt", "excerpts", "implied")
 #: Keys naming the value itself in a value written as a mapping.

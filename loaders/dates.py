@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from rdflib import Literal, Namespace
 from rdflib.namespace import XSD
 
+from diplograph.ontology import closed
+
+XSD = closed(XSD)
+
 #: English month and weekday names, January and Monday first: the one table that the
 #: loader's mention rule, the pages' date labels and the drafting tool read.
 #: Spelled out rather than taken from `calendar`, whose names follow the process's locale.

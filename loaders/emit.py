@@ -19,7 +19,10 @@ from diplograph.loaders.errors import Problem, suggest
 from diplograph.loaders.quads import Quads
 from diplograph.loaders.vocab import Vocabulary, snake
 from diplograph.loaders.yamlsrc import Map
-from diplograph.ontology import BASE, DG
+from diplograph.ontology import BASE, DG, closed
+
+RDF = closed(RDF)
+XSD = closed(XSD)
 
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 KEY_ALIASES = {

@@ -11,6 +11,11 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from diplograph.loaders.quads import Quads
+from diplograph.ontology import closed
+
+OWL = closed(OWL)
+RDF = closed(RDF)
+RDFS = closed(RDFS)
 
 
 def closure(graph: Graph, term: URIRef, relation: URIRef) -> set[URIRef]:

@@ -11,7 +11,11 @@ from diplograph.loaders.errors import suggest
 from diplograph.loaders.reports import ReportMixin
 from diplograph.loaders.vocab import Vocabulary
 from diplograph.loaders.yamlsrc import Map
-from diplograph.ontology import BASE, DG
+from diplograph.ontology import BASE, DG, closed
+
+OWL = closed(OWL)
+RDF = closed(RDF)
+SKOS = closed(SKOS)
 
 STATUS_KIND = {
     DG.Measure: "measure-status",

@@ -14,7 +14,9 @@ from rdflib import RDF, Literal, URIRef
 
 from diplograph.loaders.assertions import support_of
 from diplograph.loaders.curated import Record, as_list
-from diplograph.ontology import DG
+from diplograph.ontology import DG, closed
+
+RDF = closed(RDF)
 
 #: The status report's property for each kind of status.
 STATUS_PROPERTY = {

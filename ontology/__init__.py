@@ -41,3 +41,13 @@ DG = type(
         **{name: URIRef(DG_IRI + name) for name in declared_terms()},
     },
 )
+
+
+def closed(namespace: type[DefinedNamespace]) -> type[DefinedNamespace]:
+    """rdflib's closed namespace (RDF, OWL, XSD...) with its terms as plain class attributes.
+
+    rdflib makes a new URIRef at each `RDF.type` (about 1.3 µs; 0.16 µs as an attribute),
+    and the loader reads such terms hundreds of thousands of times in a large build.
+    """
+    terms = {name: namespace._NS[name] for name in namespace.__annotations__}
+    return type(namespace.__name__, (namespace,), terms)
