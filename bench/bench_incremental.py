@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import tempfile
@@ -135,6 +136,12 @@ def summary(rows: dict, quads: int) -> dict:
         "median_s": {"incremental": inc, "full": full, "bulk_load": bulk},
         "ratios": {"incremental/full": inc / full, "full/bulk_load": full / bulk},
         "load_average": [min(loads), max(loads)],
+        # the bench process (its builds, and what they keep for the next: cli/warm.py) and
+        # the largest of its children (export processes, HermiT), in MB
+        "peak_rss_mb": {
+            "process": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+            "largest_child": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
+        },
         "stages": stages,
         "raw": rows,
     }
