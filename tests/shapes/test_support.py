@@ -5,10 +5,21 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from diplograph.cli.build import load_graphs
+from diplograph.data import DATA_DIR
+from diplograph.ontology import DG_IRI
 from diplograph.shapes.support import (
     EVIDENCE_SUPPORT_THRESHOLD,
+    affected_graphs,
+    by_graph,
     evidence_support,
+    report_of,
+    since,
     support_refusal,
 )
 
@@ -131,3 +142,73 @@ def test_the_reports_show_the_share_and_each_unsupported_row():
     assert "Evidence support: 93.8% of 16 assertions (threshold 95%); 1 unsupported." in (
         render_text(report)
     )
+
+
+# -- an incremental build's check: the graphs a change can affect, the others kept ------------
+
+_LABEL, _EXACT, _IMPLIED = (ox.NamedNode(DG_IRI + n) for n in ("label", "exact", "implied"))
+_CURATED_IN = ox.NamedNode(DG_IRI + "curatedIn")
+_OBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
+
+
+@pytest.fixture(scope="module")
+def real_quads() -> list:
+    return sorted(load_graphs(DATA_DIR).quads.to_store(), key=str)
+
+
+def _with_merge(quads) -> ox.Store:
+    store = ox.Store()
+    store.extend(quads)
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    return store
+
+
+def _change(quads: list, edit: tuple) -> tuple[set, set]:
+    """(quads removed, quads added) by one edit: an excerpt's text, an implied reason, an
+    assertion's value or a value's curatedIn gone, or a value named otherwise."""
+    kind, n = edit
+    if kind == "rename":  # the value of some assertion, possibly in another graph
+        values = {q.object for q in quads if q.predicate == _OBJECT}
+        labels = [q for q in quads if q.predicate == _LABEL and q.subject in values]
+        old = labels[n % len(labels)]
+        new = ox.Quad(old.subject, _LABEL, ox.Literal("Zzyzx"), old.graph_name)
+        return {old}, {new}
+    predicate = {"exact": _EXACT, "implied": _IMPLIED, "object": _OBJECT, "curated": _CURATED_IN}
+    found = [q for q in quads if q.predicate == predicate[kind]]
+    return {found[n % len(found)]}, set()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from(["rename", "exact", "implied", "object", "curated"]),
+            st.integers(0, 10**6),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_checking_the_affected_graphs_again_gives_the_full_check(real_quads, edits):
+    before = set(real_quads)
+    after = set(before)
+    for edit in edits:
+        removed, added = _change(sorted(after, key=str), edit)
+        after = (after - removed) | added
+    old, new = _with_merge(before), _with_merge(after)
+    graphs = {str(q.graph_name) for q in before ^ after}
+    triples = lambda quads: {q.triple for q in quads}  # noqa: E731
+    gone = triples(before) - triples(after)
+    joined = triples(after) - triples(before)
+    found = since(new, by_graph(old), graphs, sorted(gone, key=str), sorted(joined, key=str))
+    assert found == by_graph(new)
+    assert report_of(found) == evidence_support(new)
+
+
+def test_a_renamed_value_checks_again_the_graphs_whose_assertions_name_it(real_quads):
+    store = _with_merge(real_quads)
+    value = next(q.object for q in real_quads if q.predicate == _OBJECT)
+    label = next(store.quads_for_pattern(value, _LABEL, None, ox.DefaultGraph())).triple
+    holding = {str(q.graph_name) for q in store.quads_for_pattern(None, _OBJECT, value, None)}
+    assert holding and affected_graphs(store, [], [label], []) == holding - {"DEFAULT"}
+    assert affected_graphs(store, ["<g>"], [], []) == {"<g>"}
