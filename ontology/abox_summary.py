@@ -11,6 +11,7 @@ reduced the same way, for when the summary would not decide.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -82,7 +83,7 @@ def graphs_to_read(store: ox.Store, ontology_graph) -> list:
 class Scan:
     """One pass over the data: each individual's signature, the literals HermiT must see."""
 
-    def __init__(self, store: ox.Store, schema: Schema, ontology_graph) -> None:
+    def __init__(self, store: ox.Store | None, schema: Schema, ontology_graph=None) -> None:
         self.schema = schema
         self.features: dict = defaultdict(set)
         self.pairs: set = set()
@@ -92,8 +93,16 @@ class Scan:
         self._classes: dict = {}
         self._drops: dict = {}
         self._stated: set = set()  # schema terms the data uses (one example each)
-        for graph in graphs_to_read(store, ontology_graph):
+        for graph in graphs_to_read(store, ontology_graph) if store is not None else ():
             self._read(store.quads_for_pattern(None, None, None, graph), graph == ontology_graph)
+
+    @classmethod
+    def of_triples(cls, schema: Schema, triples) -> Scan:
+        """The same pass over some data triples (ox.Triple) alone: what they give the
+        individuals they touch (abox_delta.py reads a change and its nodes' triples)."""
+        scan = cls(None, schema)
+        scan._read(((t.subject, t.predicate, t.object, None) for t in triples), False)
+        return scan
 
     def _read(self, quads, in_ontology: bool) -> None:
         """The hot loop: dictionary look-ups bound to locals, one branch per kind."""
@@ -200,12 +209,19 @@ class Scan:
 
 
 class Signatures:
-    """Roots of the sameAs groups, by signature; a TBox node used as an individual stays itself."""
+    """Roots of the sameAs groups, by signature; a TBox node used as an individual stays itself.
+
+    Each signature's representative is named after the signature (`representative`), not
+    after one of its members, so what HermiT gets depends on which signatures there are,
+    not on the order the store was read in or on which member came first: an incremental
+    build that updates the signatures (abox_delta.py) gives HermiT the same lines."""
 
     def __init__(self, merged: dict, pinned: dict) -> None:
         ids: dict = {}
         self.keys: list = []
+        self.pins: list = []
         self.reps: list = []
+        self.counts: list = []  # roots with each signature
         self.root_sig: dict = {}
         for root, feats in merged.items():
             pin = pinned.get(root)
@@ -214,21 +230,43 @@ class Signatures:
             if found is None:
                 found = ids[key] = len(self.keys)
                 self.keys.append(key[0])
-                self.reps.append(pin if pin is not None else root)
+                self.pins.append(pin)
+                self.reps.append(representative(*key))
+                self.counts.append(0)
+            self.counts[found] += 1
             self.root_sig[root] = found
 
 
-def summary_triples(schema: Schema, scan: Scan, sigs: Signatures):
-    """One representative per signature, linked to and from fresh individuals."""
+def feature_text(feature) -> str:
+    """A feature as text: its kind and its term ("type <iri>", "out <iri>"...)."""
+    return f"{feature[0]} {feature[1]}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def representative(features: frozenset, pin) -> ox.NamedNode:
+    """The individual that stands for a signature: the TBox node it pins, or a fresh
+    individual named after the signature's features."""
+    if pin is not None:
+        return pin
+    return ox.NamedNode(f"{SUMMARY_NS}rep-{_digest(' '.join(sorted(map(feature_text, features))))}")
+
+
+def summary_triples(schema: Schema, signatures, pairs):
+    """One representative per signature (`signatures`: (representative, features) pairs),
+    linked to and from fresh individuals, and each (data property, literal) of `pairs` on
+    a fresh holder. Every fresh individual is named after what it stands for."""
     fresh: dict = {}
 
     def node(kind: str, prop) -> ox.NamedNode:
         found = fresh.get((kind, prop))
         if found is None:
-            found = fresh[(kind, prop)] = ox.NamedNode(f"{SUMMARY_NS}{kind}-{len(fresh)}")
+            found = fresh[(kind, prop)] = ox.NamedNode(f"{SUMMARY_NS}{kind}-{_digest(prop.value)}")
         return found
 
-    for rep, feats in zip(sigs.reps, sigs.keys, strict=True):
+    for rep, feats in signatures:
         yield rep, TYPE, NAMED_INDIVIDUAL
         for kind, term in feats:
             if kind == "type":
@@ -240,7 +278,7 @@ def summary_triples(schema: Schema, scan: Scan, sigs: Signatures):
             else:
                 for domain in schema.domains(term):
                     yield rep, TYPE, domain
-    for p, literal in scan.pairs:
+    for p, literal in pairs:
         yield node("holder", p), p, literal
     for individual in fresh.values():
         yield individual, TYPE, NAMED_INDIVIDUAL

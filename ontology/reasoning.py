@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from diplograph.ontology import ONTOLOGY_IRI
+from diplograph.ontology.abox_delta import Summary, updated
 from diplograph.ontology.abox_summary import Scan, Signatures, full_triples, summary_triples
 from diplograph.ontology.hermit import run_hermit
 from diplograph.ontology.owl_explain import MAX_LINES, explain_inconsistency, findings
@@ -60,6 +61,8 @@ class ReasonerReport:
     fallback: str = ""
     #: triples handed to HermiT
     reasoner_triples: int = 0
+    #: what HermiT was given, when summarised: the next build updates it (abox_delta.py)
+    summary: Summary | None = None
 
     @property
     def ok(self) -> bool:
@@ -92,27 +95,47 @@ class ReasonerReport:
 
 
 def check_consistency_store(
-    store: ox.Store, ontology_graph=None, *, summarise: bool = True, hermit=run_hermit
+    store: ox.Store,
+    ontology_graph=None,
+    *,
+    summarise: bool = True,
+    hermit=run_hermit,
+    since: tuple | None = None,
 ) -> ReasonerReport:
     """Run HermiT over the store's named graphs, ontology included, and report what it finds.
 
     `ontology_graph` names the graph holding the ontology (default: ONTOLOGY_IRI). With
     `summarise=False`, HermiT gets the whole data even when a summary would do. `hermit`
     answers for the triples handed to HermiT (an incremental build reuses the last build's
-    answer when they are the same triples: cli/incremental.py).
+    answer when they are the same triples: cli/incremental.py). `since`, an incremental
+    build's (the last build's Summary, the merge's removed and added triples), updates that
+    summary instead of reading the store (abox_delta.py) when it can; the report's
+    `summary` is what the next build takes.
     """
     graph = ox.NamedNode(ONTOLOGY_IRI) if ontology_graph is None else ontology_graph
     schema = Schema(store, graph)
+    hermit = _Remembered(hermit)
+    if since is not None and summarise:
+        summary = updated(store, schema, *since)
+        if summary is not None:
+            lines = _lines(schema, summary.triples(schema))
+            consistent, unsat, _said = hermit(lines)
+            if consistent and not unsat:  # else the whole check below says why
+                return ReasonerReport(
+                    True,
+                    individuals=summary.individuals,
+                    signatures=len(summary.signatures),
+                    summarised=True,
+                    reasoner_triples=len(lines),
+                    summary=summary,
+                )
     scan = Scan(store, schema, graph)
     sigs = scan.summarise()
     outside = schema.outside_fragment() + sorted(scan.outside)
     use_summary = summarise and not outside
-    body = (
-        summary_triples(schema, scan, sigs)
-        if use_summary
-        else full_triples(store, schema, scan, graph)
-    )
-    lines = list(dict.fromkeys(f"{s} {p} {o} .\n" for s, p, o in (*schema.statements(), *body)))
+    summary = Summary.of(scan, sigs) if use_summary else None
+    body = summary.triples(schema) if summary else full_triples(store, schema, scan, graph)
+    lines = _lines(schema, body)
     consistent, unsat, said = hermit(lines)
     report = ReasonerReport(
         consistent,
@@ -121,6 +144,7 @@ def check_consistency_store(
         signatures=len(sigs.keys),
         summarised=use_summary,
         reasoner_triples=len(lines),
+        summary=summary,
     )
     if outside:
         shown = "; ".join(outside[:5]) + ("; ..." if len(outside) > 5 else "")
@@ -130,10 +154,31 @@ def check_consistency_store(
     return report
 
 
+def _lines(schema: Schema, body) -> list[str]:
+    """HermiT's input as sorted, distinct N-Triples lines: the same triples, the same text."""
+    return sorted({f"{s} {p} {o} .\n" for s, p, o in (*schema.statements(), *body)})
+
+
+class _Remembered:
+    """HermiT's answer for the last lines it was given, so that checking the same lines
+    again (an updated summary HermiT refused, then explained from the whole store) does
+    not start its JVM twice."""
+
+    def __init__(self, hermit):
+        self.hermit = hermit
+        self.last: tuple | None = None
+
+    def __call__(self, lines: list[str]):
+        if self.last is None or self.last[0] != lines:
+            self.last = (lines, self.hermit(lines))
+        return self.last[1]
+
+
 def _why(store: ox.Store, schema: Schema, scan: Scan, sigs: Signatures, said: str) -> str:
     """Find the clashing signatures in the summary; explain them on their real members."""
     summary = Graph()
-    for t in (*schema.statements(), *summary_triples(schema, scan, sigs)):
+    signatures = zip(sigs.reps, sigs.keys, strict=True)
+    for t in (*schema.statements(), *summary_triples(schema, signatures, scan.pairs)):
         summary.add(tuple(map(to_rdflib, t)))
     rep_sig = {to_rdflib(rep): i for i, rep in enumerate(sigs.reps)}
     bad_sigs, bad_values = set(), set()
