@@ -319,38 +319,46 @@ def _manifest(digest: str, triples: int, counts: dict[str, int], base: str) -> d
     }
 
 
+#: What a build's manifest keeps of its validation for the next incremental build.
+VALIDATION_RECORDS = ("owl_input", "owl_summary", "shacl_core", "evidence")
+
+
 def _validation(store_dir: Path, validate: bool, followed: Plan | None, progress) -> dict:
-    """The manifest's validation report and HermiT's input digest: the last build's when
-    its graph was not changed, else from validating the store (reusing HermiT's answer
-    when it is given the same triples)."""
+    """The manifest's validation report and what the next build keeps of it: the last
+    build's when its graph was not changed, else from validating the store (on what the
+    change can affect, when the last build kept its records; reusing HermiT's answer when
+    it is given the same triples)."""
     opened = followed.store if followed is not None else None  # _validated closes it
     if followed is not None:
         followed.store = None
     if followed is not None and not followed.changed:
         previous = followed.manifest
-        kept = {k: previous[k] for k in ("owl_input", "shacl_core") if k in previous}
+        kept = {k: previous[k] for k in VALIDATION_RECORDS if k in previous}
         return {"validation": previous["validation"], **kept}
     hermit = ReusedHermit(followed.manifest.get("owl_input") if followed else None)
-    change, core = None, []
-    if followed is not None and "shacl_core" in followed.manifest:
-        change = Change(*followed.merge, followed.manifest["shacl_core"])
-    report = _validated(store_dir, validate, progress, hermit, change, core, opened)
-    return {"validation": report, "owl_input": hermit.record, "shacl_core": core}
+    change, records = None, {}
+    if followed is not None:
+        last = {k: followed.manifest[k] for k in VALIDATION_RECORDS if k in followed.manifest}
+        change = Change(*followed.merge, graphs=followed.changed, last=last)
+    report = _validated(store_dir, validate, progress, hermit, change, records, opened)
+    return {"validation": report, "owl_input": hermit.record, **records}
 
 
 def _validated(
-    store_dir: Path, validate: bool, progress, hermit=None, change=None, core=None, opened=None
+    store_dir: Path, validate: bool, progress, hermit=None, change=None, records=None, opened=None
 ):
     """The loaded store's validation report; raise BuildError if it finds any violation.
-    `change` and `core`: SHACL on the focus nodes an incremental build's change can affect,
-    and the core results kept for the next build (shapes/focused.py); `opened`: the store
+    `change` and `records`: validation of what an incremental build's change can affect,
+    and what this build keeps for the next (cli/validation.py); `opened`: the store
     already open (closed here all the same, before the build directory is renamed)."""
     if not validate:
         return {"conforms": True, "skipped": True}
     loaded = opened if opened is not None else ox.Store(str(store_dir))
     del opened
     try:
-        report = validate_store(loaded, progress=progress, hermit=hermit, change=change, core=core)
+        report = validate_store(
+            loaded, progress=progress, hermit=hermit, change=change, records=records
+        )
     finally:
         del loaded
     _refuse_if_invalid(report)

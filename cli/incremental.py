@@ -157,8 +157,8 @@ def update_store(
     One SPARQL update, so one transaction: the named graphs' removed and added quads, and
     the merge (default graph): a triple leaves it only when no named graph holds it any
     more. Returns the store, still open (validation reads it next: opening costs more than
-    the update), the triples (N-Triples text) that left the merge and those that may have
-    joined it (held before by another graph or not): what SHACL reads changed there.
+    the update), and the triples (N-Triples text) that left the merge and those that joined
+    it (held before by no graph): exactly what changed in what validation reads.
     """
     removed = [line for g in old for line in old[g] - new.get(g, set())]
     added = [line for g in new for line in new[g] - old.get(g, set())]
@@ -170,12 +170,14 @@ def update_store(
     leaving = sorted({_triple(line) for line in removed} - kept)
     gone = _unheld(store, leaving, set(old) | set(new))
     insert_merge = sorted({_triple(line) for line in added})
+    held = {_triple(line) for g in old for line in old[g]}  # before, by a changed graph
+    joined = _unheld(store, [t for t in insert_merge if t not in held], set(old) | set(new))
     store.update(
         f"DELETE DATA {{ {_data(removed)} {''.join(t + ' . ' for t in gone)} }} ;\n"
         f"INSERT DATA {{ {_data(added)} {''.join(t + ' . ' for t in insert_merge)} }}"
     )
     store.flush()
-    return store, gone, insert_merge
+    return store, gone, joined
 
 
 def _data(lines: list[str]) -> str:

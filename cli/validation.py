@@ -6,12 +6,13 @@ from __future__ import annotations
 import threading
 
 from diplograph.loaders.errors import Problem
+from diplograph.ontology.abox_delta import Summary
 from diplograph.ontology.reasoning import check_consistency_store
 from diplograph.shapes.validation import validate_store as shacl
 
 
 def validate_store(
-    store, *, owl: bool = True, progress=lambda _m: None, hermit=None, change=None, core=None
+    store, *, owl: bool = True, progress=lambda _m: None, hermit=None, change=None, records=None
 ) -> dict:
     """SHACL shapes and violation queries, with HermiT's OWL check alongside.
 
@@ -19,14 +20,20 @@ def validate_store(
     `store` is an Oxigraph store holding the build's named graphs (and, in the build's
     on-disk store, their merge as the default graph: the validators give the same results
     either way, which tests/test_build.py checks). `hermit`, if given, stands in for
-    running HermiT (see check_consistency_store). `change` and `core`: an incremental
-    build's SHACL on the focus nodes it can affect (shapes/focused.py, validate_store).
+    running HermiT (see check_consistency_store). `change` and `records`: an incremental
+    build's change with the last build's records, and what this one keeps for the next
+    (shapes/validation.py's validate_store; "owl_summary", the summary HermiT read, which
+    the next incremental build updates instead of reading the store: abox_delta.py).
     """
     found: dict = {}
+    last = change.last.get("owl_summary") if change is not None else None
+    since = (Summary.from_record(last), *change.triples) if last is not None else None
 
     def reason():
         try:
-            found["owl"] = check_consistency_store(store, **({"hermit": hermit} if hermit else {}))
+            found["owl"] = check_consistency_store(
+                store, since=since, **({"hermit": hermit} if hermit else {})
+            )
         except BaseException as exc:  # re-raised in the caller's thread below
             found["error"] = exc
 
@@ -36,7 +43,7 @@ def validate_store(
         thread.start()
     else:
         progress("Validating: SHACL shapes...")
-    report = shacl(store, change=change, core=core)
+    report = shacl(store, change=change, records=records)
     if owl:
         thread.join()
         if "error" in found:
@@ -49,6 +56,8 @@ def validate_store(
             "text": result.text(),
         }
         report["conforms"] = report["conforms"] and result.ok
+        if records is not None and result.summary is not None:
+            records["owl_summary"] = result.summary.record()
     return report
 
 

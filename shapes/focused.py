@@ -26,14 +26,16 @@ others are validated again. That is exact, not a heuristic, when the reach is bo
 A changed rdfs:subClassOf triple (which classes a target or sh:class lists) validates
 everything too.
 
-SHACL-SPARQL constraints, the violation queries and the evidence support are global and
-run on the whole store as in a full build. tests/cli/test_incremental.py compares the
+SHACL-SPARQL constraints and the violation queries are global and run on the whole store as
+in a full build; the evidence support is checked again on the graphs the change can affect
+(support.py, `since`). tests/cli/test_incremental.py compares the
 report with a full build's, tests/shapes/test_focused.py the results with the engine's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, URIRef
@@ -56,12 +58,21 @@ _DEEPEST = 6  # no shape of ours nests deeper; deeper is treated as unbounded
 
 @dataclass
 class Change:
-    """The merge's changed triples (N-Triples text, no final dot), as the store update made
-    them, and the last build's core results (`entries`, from its manifest)."""
+    """What an incremental build changed in the last build's store: the triples that left
+    and joined the merge (N-Triples text, no final dot), as the store update made them, the
+    named graphs whose quads changed, and what the last build's manifest keeps of its
+    validation (`last`: "shacl_core" its core results, "evidence" its support check by
+    graph, "owl_summary" the summary HermiT read); a part it lacks is validated in full."""
 
     removed: list[str]
     added: list[str]
-    entries: list[dict]
+    graphs: list[str] = field(default_factory=list)
+    last: dict = field(default_factory=dict)
+
+    @cached_property
+    def triples(self) -> tuple[list[ox.Triple], list[ox.Triple]]:
+        """The removed and added triples, parsed."""
+        return _parsed(self.removed), _parsed(self.added)
 
 
 def _length(shapes: Graph, path, first: bool) -> int | None:
@@ -169,7 +180,8 @@ def _parsed(triples: list[str]) -> list[ox.Triple]:
     if not triples:
         return []
     text = "".join(t + " .\n" for t in triples)
-    return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    # the parser gives quads (in the default graph), which never equal a triple
+    return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
 
 def affected(store: ox.Store, removed: list, added: list, shapes: Reach) -> set:
@@ -255,15 +267,16 @@ def core_results(shapes: Graph, store: ox.Store, change: Change) -> tuple[list, 
     """(results of the affected focus nodes, the last build's entries for the others), or
     None when the change cannot be validated this way (the caller validates everything)."""
     bounds = reach(shapes)
-    removed, added = _parsed(change.removed), _parsed(change.added)
-    if bounds is None or any(t.predicate == _SUBCLASS for t in removed + added):
+    removed, added = change.triples
+    entries = change.last.get("shacl_core")
+    if entries is None or bounds is None or any(t.predicate == _SUBCLASS for t in removed + added):
         return None
     nodes = affected(store, removed, added, bounds)
     small = substore(store, nodes, bounds)
     mine = {to_rdflib(n) for n in nodes}
     fresh = [r for r in compiled.Compiler(shapes, small).results() if r.focus in mine]
     terms = {str(n) for n in nodes}
-    kept = [e for e in change.entries if e["focus_term"] not in terms]
+    kept = [e for e in entries if e["focus_term"] not in terms]
     return fresh, kept
 
 

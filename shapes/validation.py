@@ -27,9 +27,8 @@ from diplograph.ontology import DG, ONTOLOGY_IRI
 from diplograph.ontology.terms import to_ox, to_rdflib
 from diplograph.queries import QUERIES_DIR
 from diplograph.queries.catalogue import split_header
-from diplograph.shapes import SHAPES_DIR, compiled, focused, sparql
+from diplograph.shapes import SHAPES_DIR, compiled, focused, sparql, support
 from diplograph.shapes.results import Result
-from diplograph.shapes.support import evidence_support
 
 DGSH = Namespace("https://w3id.org/diplograph/shapes#")
 SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -287,9 +286,12 @@ def pyshacl_results(union: Graph) -> list[Result]:
     ]
 
 
-def _report(store: ox.Store, results, queries_dir: Path | None, core=None, keep=None) -> dict:
-    """The report of `results` and `core`, (fresh core results, the last build's entries
-    kept), located and sorted; `keep` receives the core results' entries (validate_store)."""
+def _report(
+    store: ox.Store, results, queries_dir: Path | None, core=None, change=None, records=None
+) -> dict:
+    """The report of `results` and `core` (fresh core results, the last build's entries
+    kept), located and sorted, with the evidence support (checked again only where
+    `change` can alter it); `records` receives what the next build keeps (validate_store)."""
     locator = Locator(store)
     query_summary, query_items = run_queries(store, locator, queries_dir)
     fresh, kept = core or ([], [])
@@ -297,18 +299,21 @@ def _report(store: ox.Store, results, queries_dir: Path | None, core=None, keep=
         _item(locator, r.focus, r.value, r.path, r.shape, r.messages, r.severity)
         for r in list(fresh) + list(results)
     ]
-    if keep is not None:
-        keep[:] = [focused.entry(i, r) for i, r in zip(items, fresh, strict=False)] + kept
     items += [_located(locator, e) for e in kept]
     items += query_items
     violations = sorted((i for i in items if i["severity"] == "Violation"), key=_order)
     warnings = sorted((i for i in items if i["severity"] != "Violation"), key=_order)
+    change = change or focused.Change([], [])  # no last build's: every graph is checked
+    evidence = support.since(store, change.last.get("evidence"), change.graphs, *change.triples)
+    if records is not None:
+        entries = [focused.entry(i, r) for i, r in zip(items, fresh, strict=False)]
+        records.update(shacl_core=entries + kept, evidence=evidence)
     return {
         "conforms": not violations,
         "violations": violations,
         "warnings": warnings,
         "queries": query_summary,
-        **evidence_support(store),
+        **support.report_of(evidence),
     }
 
 
@@ -339,22 +344,20 @@ def validate_store(
     queries_dir: Path | None = None,
     engine: str = "fast",
     change: focused.Change | None = None,
-    core: list | None = None,
+    records: dict | None = None,
 ) -> dict:
     """Validate a build held in an Oxigraph store (every graph, the ontology's too).
 
-    The store's default graph is either empty or the merge of its named graphs,
-    as the build's store loader writes it; when empty, the merge is added for
-    the time of the call (seconds at a million quads: better loaded with the store).
+    The store's default graph is either empty or the merge of its named graphs, as the
+    build's store loader writes it; when empty, the merge is added for the time of the call
+    (seconds at a million quads). Each problem is reported with its curated file:line, from
+    the nodes' `dg:curatedIn`. engine="pyshacl" runs plain pyshacl (for comparison only).
 
-    The report says where in the curated files each problem is, from the
-    `dg:curatedIn` the loader wrote on every record's node. engine="pyshacl"
-    copies the data into rdflib for plain pyshacl (slow: for comparison only).
-
-    `core`, a list, receives the core SHACL results for the next build (the build's
-    manifest keeps them); `change` (an incremental build's) validates only the focus
-    nodes it can affect and takes the others' results from the last build (focused.py):
-    the same report as validating everything.
+    `records`, a dict, receives what the next build keeps (its manifest): "shacl_core", the
+    core SHACL results, and "evidence", the support check by graph. `change` (an incremental
+    build's, with the last build's records) validates only the focus nodes it can affect,
+    keeping the others' results (focused.py), and checks the evidence again only on the
+    graphs it can affect (support.py): the same report as validating everything.
     """
     if engine not in ("fast", "pyshacl"):
         raise ValueError(f"unknown engine {engine!r}")
@@ -363,12 +366,12 @@ def validate_store(
             shapes = shapes_graph()
             compiler = compiled.Compiler(shapes, store)
             found = None
-            if core is not None:  # else the results are not kept: validate everything
+            if records is not None:  # else the results are not kept: validate everything
                 found = change and focused.core_results(shapes, store, change)
                 found = found or (compiler.results(), [])
             rest = sparql.evaluate(shapes, store, compiler.targets)
             rest = rest if found else compiler.results() + rest
-            return _report(store, rest, queries_dir, found, core)
+            return _report(store, rest, queries_dir, found, change, records)
         union = Graph()
         for q in store.quads_for_pattern(None, None, None, None):
             if _in_data_graph(q.graph_name):

@@ -114,7 +114,9 @@ def _outcome(data: Path, instance: Path, full: bool):
     quads = sorted(str(q) for q in store if "_:" not in str(q))  # labels differ per load
     files = {p.name: p.read_bytes() for p in sorted((out / "exports").iterdir())}
     graph = (out / "graph.nq").read_bytes()
-    return (graph, files, manifest["validation"], quads, len(store)), manifest["reused"]
+    # what the next incremental build starts from: the evidence by graph, HermiT's summary
+    kept = {k: manifest.get(k) for k in ("evidence", "owl_summary")}
+    return (graph, files, manifest["validation"], kept, quads, len(store)), manifest["reused"]
 
 
 @pytest.fixture(scope="module")
