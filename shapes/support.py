@@ -66,7 +66,7 @@ SELECT DISTINCT ?o ?kind ?name WHERE {
 #: What a value's check reads across graphs (the rest is read in the assertion's graph):
 #: a change to one of these checks again the graphs whose assertions point at its subject.
 READ_ACROSS_GRAPHS = frozenset(to_ox(DG[k]) for k in (*_NAME_KINDS, "curatedIn"))
-_OBJECT = to_ox(RDF.object)
+_OBJECT, _CURATED_IN = to_ox(RDF.object), to_ox(DG.curatedIn)
 
 
 def _where_key(where: str):
@@ -151,13 +151,22 @@ def by_graph(store: ox.Store, graphs: Iterable[str] | None = None) -> dict[str, 
 
 def affected_graphs(store: ox.Store, graphs: Iterable[str], removed, added) -> set[str]:
     """The graphs whose result a change can alter: the changed named `graphs`, and those
-    whose assertions point at a node whose names (or `dg:curatedIn`) the merge's `removed`
-    or `added` triples (ox.Triple) changed."""
+    whose assertions point at a curated node (before or after the change) whose names or
+    `dg:curatedIn` the merge's `removed` or `added` triples (ox.Triple) changed. A node
+    that is not curated (a date, a number) is not checked, whatever its names."""
     found = set(graphs)
-    for node in {t.subject for t in (*removed, *added) if t.predicate in READ_ACROSS_GRAPHS}:
-        quads = store.quads_for_pattern(None, _OBJECT, node)
-        found |= {str(q.graph_name) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
+    renamed = {t.subject for t in (*removed, *added) if t.predicate in READ_ACROSS_GRAPHS}
+    was_curated = {t.subject for t in removed if t.predicate == _CURATED_IN}
+    for node in renamed:
+        if node not in was_curated and not _named(store.quads_for_pattern(node, _CURATED_IN, None)):
+            continue
+        found |= {str(q.graph_name) for q in _named(store.quads_for_pattern(None, _OBJECT, node))}
     return found
+
+
+def _named(quads) -> list:
+    """The quads in named graphs (a build's store also holds their merge, as its default)."""
+    return [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
 
 
 def since(
