@@ -146,15 +146,19 @@ def check_excerpts(graphs: Graphs, sources_dir: Path) -> list[Problem]:
     return problems
 
 
-def emit_graphs(data_dir: Path, *, base: str = BASE) -> tuple[Graphs, list[Problem]]:
+def emit_graphs(
+    data_dir: Path, *, base: str = BASE, warm: Warm | None = None
+) -> tuple[Graphs, list[Problem]]:
     """Read the curated files and emit their RDF, one named graph per source.
 
     The files' own problems raise CurationError; what the emitter found (references,
     required values) comes back beside the graphs, so a caller can check the excerpts alone.
+    `warm`: the files an earlier build parsed and emitted, replayed where they hold.
     """
     vocab = load_vocabulary()
-    cur = read_curated(Path(data_dir), vocab)
-    emitter = emit_dataset(cur, vocab, base)
+    parsed, units = (warm.parsed, warm.units) if warm is not None else (None, None)
+    cur = read_curated(Path(data_dir), vocab, parsed)
+    emitter = emit_dataset(cur, vocab, base, units)
     graphs = Graphs(emitter.ds, cur, [ExcerptUse(*e) for e in emitter.excerpts])
     return graphs, list(emitter.problems)
 
@@ -170,9 +174,10 @@ def checked_graphs(
     data_dir: Path, *, base: str = BASE, sources_dir: Path | None = None, warm: Warm | None = None
 ) -> Graphs:
     """load_graphs without the entailments: emitted, checked, and with the ontology's graph.
-    `warm`: where the ontology's canonical form made by an earlier build may be found."""
+    `warm`: where the files and the ontology's canonical form an earlier build made may be
+    found (cli/warm.py)."""
     vocab = load_vocabulary()
-    graphs, problems = emit_graphs(data_dir, base=base)
+    graphs, problems = emit_graphs(data_dir, base=base, warm=warm)
     if sources_dir is not None:
         problems += check_excerpts(graphs, sources_dir)
     if problems:

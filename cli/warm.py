@@ -10,7 +10,10 @@ exactly what the work would have given:
   and the ontology alone: loaders/entailment.py);
 - the ontology's canonical form (blank nodes relabelled), keyed on the ontology's triples;
 - the published build's lines per graph, keyed on its id and graph digest, so an
-  incremental build need not read the last graph.nq again for the graphs it changes.
+  incremental build need not read the last graph.nq again for the graphs it changes;
+- each curated file's parsed values, keyed on its bytes, and its emission (triples, and
+  what it read and wrote of the tables files share), replayed when the file's bytes and
+  everything it read are the same (loaders/units.py).
 
 A full build (`build(full=True)`) reads none of it: it is the reference incremental builds
 are compared with, so a fault here cannot hide on both sides of the comparison. It leaves
@@ -26,6 +29,7 @@ from rdflib import Graph
 
 from diplograph.loaders.entailment import Entailer
 from diplograph.loaders.quads import Quads, graph_lines
+from diplograph.loaders.units import Units
 
 #: One graph's work: the entailed triples added, its sorted lines, their SHA-256.
 Done = tuple[frozenset, list[str], str]
@@ -38,6 +42,8 @@ class Warm:
         self.graphs: dict[frozenset, Done] = {}
         self.ontology: tuple[frozenset, frozenset] | None = None
         self.published: tuple[tuple[str, str], dict[str, list[str]]] | None = None
+        self.parsed: dict[str, tuple[bytes, object]] = {}
+        self.units = Units()
 
     def canonical(self, ontology: Graph, canonicalise: Callable[[Graph], Graph]) -> frozenset:
         """The ontology's triples in canonical form, made again only when they changed."""
@@ -83,3 +89,4 @@ class Warm:
     def adopt(self, other: Warm) -> None:
         """Take another Warm's contents (a full build's, made without reading this one)."""
         self.graphs, self.ontology, self.published = other.graphs, other.ontology, other.published
+        self.parsed, self.units = other.parsed, other.units

@@ -7,13 +7,14 @@ twice, a record without an id) before any RDF is made.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from diplograph.loaders.errors import CurationError, Problem
 from diplograph.loaders.vocab import Vocabulary
-from diplograph.loaders.yamlsrc import Map, Seq, Str, read_yaml
+from diplograph.loaders.yamlsrc import Map, Seq, Str, parse_yaml, read_bytes
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ENTITY_FILES = ("people", "organisations", "places", "posts", "topics")
@@ -47,6 +48,8 @@ class Curated:
     definitions: dict[str, Record] = field(default_factory=dict)
     types: dict[str, list[str]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    #: SHA-256 of each file read, by its path in the folder: what a file's records are made of
+    digests: dict[str, str] = field(default_factory=dict)
 
     def extensions(self, fact_id: str) -> list[Record]:
         return [r for r in self.records if r.kind == "fact" and r.id == fact_id]
@@ -88,20 +91,30 @@ def _records(value, rel: str, problems: list[Problem]) -> list[Map]:
 class _Reader:
     """One pass over a data folder: its files read in order, problems collected."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, parsed: dict | None):
         self.data_dir = data_dir
         self.problems: list[Problem] = []
         self.cur = Curated(data_dir)
+        self.parsed = {} if parsed is None else parsed
+        self.kept: dict[str, tuple[bytes, object]] = {}
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.data_dir).as_posix()
 
     def load(self, path: Path):
+        """A file's parsed values; the last build's when its bytes are the same (the values
+        are never changed once parsed: records only read them)."""
+        rel = self.rel(path)
         try:
-            return read_yaml(path, self.rel(path))
+            raw = read_bytes(path, rel)
+            last = self.parsed.get(rel)
+            value = last[1] if last is not None and last[0] == raw else parse_yaml(raw, rel)
         except CurationError as exc:
             self.problems.extend(exc.problems)
             return None
+        self.cur.digests[rel] = hashlib.sha256(raw).hexdigest()
+        self.kept[rel] = (raw, value)
+        return value
 
     def add(self, path: Path, value, kind: str, source_id: str | None = None) -> None:
         for item in _records(value, self.rel(path), self.problems):
@@ -191,18 +204,24 @@ class _Reader:
                 )
 
 
-def read_curated(data_dir: Path, vocab: Vocabulary) -> Curated:
-    """First pass over data/: every record with its file, kind and line."""
+def read_curated(data_dir: Path, vocab: Vocabulary, parsed: dict | None = None) -> Curated:
+    """First pass over data/: every record with its file, kind and line.
+
+    `parsed`: {file: (bytes, values)} of an earlier read, whose values are taken for files
+    with the same bytes; left holding this read's files (a long-lived process's builds)."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise CurationError([Problem(str(data_dir), 0, "data directory not found")])
-    reader = _Reader(data_dir)
+    reader = _Reader(data_dir, parsed)
     reader.sources()
     reader.entities()
     reader.facts()
     reader.disagreements()
     reader.index()
     reader.undefined_facts()
+    if parsed is not None:
+        parsed.clear()
+        parsed.update(reader.kept)
     if reader.problems:
         raise CurationError(reader.problems)
     return reader.cur

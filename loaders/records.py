@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import attrgetter
+
 from rdflib import OWL, RDF, SKOS, Literal, URIRef
 
 from diplograph.loaders.assertions import Support, bare, support_of
@@ -9,6 +12,7 @@ from diplograph.loaders.curated import Curated, Record, as_list
 from diplograph.loaders.emit import SPECIAL, WIKIDATA, Emitter
 from diplograph.loaders.errors import suggest
 from diplograph.loaders.reports import ReportMixin
+from diplograph.loaders.units import Units
 from diplograph.loaders.vocab import Vocabulary
 from diplograph.loaders.yamlsrc import Map
 from diplograph.ontology import BASE, DG, closed
@@ -26,17 +30,25 @@ LABEL_REQUIRED = (DG.Event, DG.Commitment, DG.Measure, DG.Claim)
 
 
 class RecordEmitter(ReportMixin, Emitter):
-    def emit(self) -> None:
-        for rec in self.cur.records:
-            if rec.kind == "source":
-                self.source(rec)
-        for rec in self.cur.records:
-            {
-                "source": lambda r: None,
-                "entity": self.entity,
-                "fact": self.fact,
-                "disagreement": self.disagreement,
-            }[rec.kind](rec)
+    def emit(self, units: Units | None = None) -> None:
+        """Sources first (their dates are read by the rest), then each file's records in
+        order; file by file through `units` (loaders/units.py) when given."""
+        handlers = {"entity": self.entity, "fact": self.fact, "disagreement": self.disagreement}
+        passes = [("source", [r for r in self.cur.records if r.kind == "source"], self.source)]
+        for _file, group in groupby(self.cur.records, key=attrgetter("file")):
+            records = [r for r in group if r.kind != "source"]
+            if records:
+                passes.append(("record", records, lambda r: handlers[r.kind](r)))
+        if units is not None:
+            units.begin(self)
+        for name, records, handle in passes:
+            if units is None:
+                for rec in records:
+                    handle(rec)
+            elif records:
+                units.run(self, name, records, handle)
+        if units is not None:
+            units.end()
 
     def types(self, g, rec: Record, subject: URIRef, allowed: tuple[URIRef, ...]) -> list[URIRef]:
         classes = []
@@ -289,7 +301,10 @@ class RecordEmitter(ReportMixin, Emitter):
                     g.add((self.iri(a), DG.conflictsWith, self.iri(b)))
 
 
-def emit_dataset(cur: Curated, vocab: Vocabulary, base: str = BASE) -> RecordEmitter:
+def emit_dataset(
+    cur: Curated, vocab: Vocabulary, base: str = BASE, units: Units | None = None
+) -> RecordEmitter:
+    """The records' RDF; `units`: the last build's files to replay, left holding this one's."""
     emitter = RecordEmitter(cur, vocab, base)
-    emitter.emit()
+    emitter.emit(units)
     return emitter

@@ -117,6 +117,11 @@ def _nesting_bound(text: str) -> int:
 
 def read_yaml(path: Path, rel: str):
     """Parse one curated file into Map/Seq/Str values that know their line."""
+    return parse_yaml(read_bytes(path, rel), rel)
+
+
+def read_bytes(path: Path, rel: str) -> bytes:
+    """A curated file's bytes, refused (before reading) when it is over the size limit."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise CurationError(
@@ -129,7 +134,11 @@ def read_yaml(path: Path, rel: str):
                 )
             ]
         )
-    raw = path.read_bytes()
+    return path.read_bytes()
+
+
+def parse_yaml(raw: bytes, rel: str):
+    """Parse a curated file's bytes (see read_yaml); `rel` names it in problems."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
