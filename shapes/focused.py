@@ -46,7 +46,7 @@ from diplograph.ontology import ONTOLOGY_IRI
 from diplograph.ontology.terms import to_ox, to_rdflib
 from diplograph.shapes import compiled
 from diplograph.shapes.results import Result
-from diplograph.shapes.shape_reader import TARGETS
+from diplograph.shapes.shape_reader import TARGETS, remembered
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
@@ -149,7 +149,12 @@ class Reach:
 
 
 def reach(shapes: Graph) -> Reach | None:
-    """The shapes' Reach, or None when it is unbounded (see radius)."""
+    """The shapes' Reach, or None when it is unbounded (see radius); worked out once per
+    shapes graph (reading the shapes through rdflib is most of the time it takes)."""
+    return remembered(shapes, ("reach",), lambda: _reach_of(shapes))
+
+
+def _reach_of(shapes: Graph) -> Reach | None:
     hops = radius(shapes)
     if hops is None:
         return None

@@ -24,11 +24,37 @@ COUNT = {SH.minCount, SH.maxCount}
 SUPPORTED = VALUE | COUNT | {SH.lessThanOrEquals, SH.flags}
 
 
+#: What was read from each shapes graph, by its id: (the graph, its size, the reads). The
+#: shapes are a loaded file that nothing changes (validation.shapes_graph is cached); a build
+#: compiles them again for each store (the queries depend on the data's classes and
+#: literals), and reading them through rdflib was half of an incremental build's validation.
+_READS: dict[int, tuple[Graph, int, dict]] = {}
+
+
+def remembered(shapes: Graph, key: tuple, make):
+    """`make()`, once per shapes graph and key (see _READS): what depends on the shapes
+    alone, never on the data (the value must not be changed by its users)."""
+    return ShapeReader(shapes)._read(key, lambda: [make()])[0]
+
+
 class ShapeReader:
-    """The statements of the shapes, read one parameter at a time."""
+    """The statements of the shapes, read one parameter at a time (each read once per
+    shapes graph: see _READS; a graph whose size changed is read afresh)."""
 
     def __init__(self, shapes: Graph):
         self.shapes = shapes
+        held = _READS.get(id(shapes))
+        if held is None or held[0] is not shapes or held[1] != len(shapes):
+            if len(_READS) >= 4:
+                _READS.clear()
+            held = _READS[id(shapes)] = (shapes, len(shapes), {})
+        self._reads = held[2]
+
+    def _read(self, key: tuple, read) -> list:
+        found = self._reads.get(key)
+        if found is None:
+            found = self._reads[key] = read()
+        return list(found)  # a copy: callers may change theirs
 
     def refuse(self, node, what: str) -> UnsupportedShape:
         """The error for a shape the engine cannot compile, naming the shape and what."""
@@ -44,7 +70,9 @@ class ShapeReader:
         )
 
     def values(self, node, predicate) -> list:
-        return list(self.shapes.objects(node, predicate))
+        return self._read(
+            ("v", node, predicate), lambda: list(self.shapes.objects(node, predicate))
+        )
 
     def one(self, node, predicate):
         found = self.values(node, predicate)
@@ -54,7 +82,7 @@ class ShapeReader:
 
     def members(self, node) -> list:
         """The members of an RDF list in the shapes (sh:in, sh:or, path sequences)."""
-        return list(Collection(self.shapes, node))
+        return self._read(("m", node), lambda: list(Collection(self.shapes, node)))
 
     def deactivated(self, node) -> bool:
         flag = self.one(node, SH.deactivated)
@@ -71,7 +99,7 @@ class ShapeReader:
 
     def check_known(self, node, *, top: bool) -> None:
         """Refuse a shape that says anything the engine does not compile."""
-        for predicate in set(self.shapes.predicates(node, None)):
+        for predicate in set(self._read(("p", node), lambda: list(self.shapes.predicates(node)))):
             if not str(predicate).startswith(str(SH)):
                 continue
             if predicate in TARGETS and not top:
