@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from export_builds import make_build
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diplograph.exports import export, patch
 
@@ -87,3 +89,12 @@ def test_a_dump_that_does_not_split_is_written_in_full(old, tmp_path):
 def test_read_lines_of_an_empty_file(tmp_path: Path):
     (tmp_path / "graph.nq").write_bytes(b"")
     assert patch.read_lines(tmp_path / "graph.nq") == []
+
+
+LINES = st.lists(st.binary(min_size=1, max_size=3), max_size=60).map(lambda x: sorted(set(x)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=LINES, new=LINES, block=st.sampled_from([1, 2, 3, 512]))
+def test_sorted_changes_are_the_set_differences(old, new, block):
+    assert patch.sorted_changes(old, new, block) == (set(old) - set(new), set(new) - set(old))
