@@ -38,14 +38,21 @@ COUNTED = [
 
 
 def count_types(quads: Quads | Dataset) -> dict[str, int]:
+    """Distinct subjects typed with each COUNTED class, in any graph but the ontology's.
+
+    Predicates compared as strings (`str.__eq__`, in C): rdflib's term equality is Python
+    code, and this looks at every triple of the build."""
     if isinstance(quads, Dataset):
         quads = Quads.from_dataset(quads)
-    onto = URIRef(ONTOLOGY_IRI)
+    onto, rdf_type, same = URIRef(ONTOLOGY_IRI), str(RDF.type), str.__eq__
+    wanted = {f"{DG}{name}": name for name in COUNTED}
     subjects: dict[str, set] = {name: set() for name in COUNTED}
-    for s, _p, o, g in quads.quads(RDF.type):
+    for g, triples in quads.graphs.items():
         if g == onto:
             continue
-        name = str(o)[len(str(DG)) :] if str(o).startswith(str(DG)) else None
-        if name in subjects:
-            subjects[name].add(s)
+        for s, p, o in triples:
+            if same(p, rdf_type):
+                name = wanted.get(str(o))
+                if name is not None:
+                    subjects[name].add(s)
     return {name: len(found) for name, found in subjects.items()}
