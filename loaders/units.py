@@ -20,6 +20,7 @@ which names the same record in any build of the same bytes.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -152,7 +153,13 @@ class _Tables:
     def __init__(self, emitter):
         self.emitter, self.cur = emitter, emitter.cur
         cur = self.cur
+        #: each record as (file, digest, place in file): the same record in any build of
+        #: the same bytes
         self.places: dict[int, tuple] = {}
+        counted: Counter = Counter()
+        for r in cur.records:
+            self.places[id(r)] = (r.file, cur.digests.get(r.file, ""), counted[r.file])
+            counted[r.file] += 1
         self.live = {
             "definitions": cur.definitions,
             "labels": cur.labels,
@@ -163,17 +170,7 @@ class _Tables:
         }
 
     def _record_fp(self, rec) -> object:
-        """A record as (file, digest, place in file); places counted on first need."""
-        if rec is _ABSENT:
-            return _ABSENT
-        place = self.places.get(id(rec))
-        if place is None:
-            digest = self.cur.digests.get(rec.file, "")
-            same = [r for r in self.cur.records if r.file == rec.file]
-            for n, r in enumerate(same):
-                self.places[id(r)] = (r.file, digest, n)
-            place = self.places[id(rec)]
-        return place
+        return _ABSENT if rec is _ABSENT else self.places[id(rec)]
 
     def _fp(self, table: str) -> Callable:
         if table == "definitions":
@@ -192,16 +189,19 @@ class _Tables:
         return self._fp(table)(target.get(key, _ABSENT))
 
     def replay(self, unit: Unit) -> None:
-        emitter = self.emitter
-        for name, triples in unit.quads.items():
-            emitter.ds.graph(name).update(triples)
         for table, key, value in unit.writes:
             target = self.live[table]
             if isinstance(target, set):
                 target.add(key)
             else:
                 target[key] = value
-        emitter.excerpts.extend(unit.excerpts)
+        self._add_output(unit)
+
+    def _add_output(self, unit: Unit) -> None:
+        """A unit's triples and excerpt uses, added to the emitter's (run or replayed)."""
+        for name, triples in unit.quads.items():
+            self.emitter.ds.graph(name).update(triples)
+        self.emitter.excerpts.extend(unit.excerpts)
 
     def record(self, records: list[Record], handle: Callable) -> tuple[Unit, bool]:
         """Run the handler on each record with the tables behind proxies; the unit's triples
@@ -214,7 +214,9 @@ class _Tables:
             cur.data_dir,
         )
         emitter.ds, emitter.problems, emitter.excerpts = Quads(), [], []
-        emitter.source_dates = _Map("source_dates", self.live["source_dates"], unit, self._fp(""))
+        emitter.source_dates = _Map(
+            "source_dates", self.live["source_dates"], unit, self._fp("source_dates")
+        )
         emitter.excerpt_nodes = _Set("excerpt_nodes", self.live["excerpt_nodes"], unit)
         emitter.excerpt_uses = _Set("excerpt_uses", self.live["excerpt_uses"], unit)
         try:
@@ -226,7 +228,5 @@ class _Tables:
             (emitter.source_dates, emitter.excerpt_nodes, emitter.excerpt_uses) = saved[4:]
         unit.quads, unit.excerpts = made.graphs, excerpts
         emitter.problems.extend(problems)
-        for name, triples in made.graphs.items():
-            emitter.ds.graph(name).update(triples)
-        emitter.excerpts.extend(excerpts)
+        self._add_output(unit)  # its writes went to the live tables as it ran
         return unit, bool(problems)
