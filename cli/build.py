@@ -32,7 +32,7 @@ from diplograph.cli.incremental import Plan, ReusedHermit, input_hashes, load_st
 from diplograph.cli.validation import validate_store
 from diplograph.cli.warm import Warm
 from diplograph.data import DATA_DIR
-from diplograph.exports.process import ExportFailed, ExportProcess
+from diplograph.exports.process import FAULT_ENV, ExportFailed, ExportProcess
 from diplograph.loaders.counts import count_types
 from diplograph.loaders.curated import Curated, read_curated
 from diplograph.loaders.entailment import Entailer, materialise
@@ -49,7 +49,6 @@ from diplograph.store.builds import instance_dir
 #: The work this process's builds leave for the next (cli/warm.py).
 _WARM = Warm()
 
-FAULT_ENV = "DIPLOGRAPH_FAULT"
 #: The named points where the crash-safety tests kill a build (tests/test_reliability_crash.py).
 FAULT_POINTS = (
     "curated-read",
@@ -239,18 +238,26 @@ def build(
     Unless `full`, a change limited to facts files updates a copy of the last build's store
     (cli/incremental.py).
     """
-    exports = ExportProcess()  # its start overlaps the reading; begun once the lines exist
+    warm = Warm() if full else _WARM  # a full build reads nothing an earlier one left
+    # started now, its start overlaps the reading (begun once the lines exist); or kept
+    exports = warm.export_process()
     try:
-        return _build(
+        result = _build(
             Path(data_dir or DATA_DIR),
             Path(instance or instance_dir()),
             exports,
             _Options(sources_dir, base, validate, publish, full),
             progress,
+            warm,
         )
     except BaseException:
-        exports.stop()
+        if exports.begun:  # at work on this build's files: never handed on
+            exports.stop()
+        else:
+            _WARM.keep(exports)
         raise
+    _WARM.keep(exports)
+    return result
 
 
 @dataclass
@@ -262,11 +269,12 @@ class _Options:
     full: bool
 
 
-def _build(data_dir: Path, instance: Path, exports: ExportProcess, o: _Options, progress):
-    """`build`, with its export process started."""
+def _build(
+    data_dir: Path, instance: Path, exports: ExportProcess, o: _Options, progress, warm: Warm
+):
+    """`build`, with its export process started, and what it may reuse (`warm`)."""
     sources_dir, base, validate, full = o.sources_dir, o.base, o.validate, o.full
     inputs = input_hashes(data_dir, sources_dir, {"base": base, "validate": validate})
-    warm = Warm() if full else _WARM  # a full build reads nothing an earlier one left
     progress(f"Reading curated data from {data_dir}...")
     graphs = checked_graphs(data_dir, base=base, sources_dir=sources_dir, warm=warm)
     _checkpoint("curated-read")

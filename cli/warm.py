@@ -1,8 +1,8 @@
 """What a long-lived process keeps from its last build, so the next one redoes less.
 
 `serve --watch` (and any caller of `build()` in a loop) builds again and again in one
-process; most of the corpus is the same from one save to the next. Three things are kept,
-each keyed on the content it was made from and compared whole on use, so a hit gives
+process; most of the corpus is the same from one save to the next. What is kept is
+keyed on the content it was made from and compared whole on use, so a hit gives
 exactly what the work would have given:
 
 - per named graph, keyed on the triples it was emitted with: the entailments added to it,
@@ -18,6 +18,9 @@ exactly what the work would have given:
 A full build (`build(full=True)`) reads none of it: it is the reference incremental builds
 are compared with, so a fault here cannot hide on both sides of the comparison. It leaves
 its own results for the builds after it.
+
+The export process is kept too, idle between builds (exports/process.py): only its
+interpreter and imports, for it keeps nothing from one job to the next.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from collections.abc import Callable
 
 from rdflib import Graph
 
+from diplograph.exports.process import ExportProcess
 from diplograph.loaders.entailment import Entailer
 from diplograph.loaders.quads import Quads, graph_lines
 from diplograph.loaders.units import Units
@@ -44,6 +48,26 @@ class Warm:
         self.published: tuple[tuple[str, str], dict[str, list[str]]] | None = None
         self.parsed: dict[str, tuple[bytes, object]] = {}
         self.units = Units()
+        self.exports: ExportProcess | None = None
+
+    def export_process(self) -> ExportProcess:
+        """The export process the last build left, if it can take a job; else a new one.
+        It keeps nothing from one job to the next (exports/process.py): a fresh one gives
+        the same files, so a full build may take it too."""
+        kept, self.exports = self.exports, None
+        if kept is not None and kept.ready():
+            return kept
+        if kept is not None:
+            kept.stop()
+        return ExportProcess()
+
+    def keep(self, exports: ExportProcess) -> None:
+        """Keep `exports` for the next build, if it can take a job (one is kept)."""
+        if self.exports is not None and self.exports is not exports:
+            self.exports.stop()
+        self.exports = exports if exports.ready() else None
+        if self.exports is None:
+            exports.stop()
 
     def canonical(self, ontology: Graph, canonicalise: Callable[[Graph], Graph]) -> frozenset:
         """The ontology's triples in canonical form, made again only when they changed."""

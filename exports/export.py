@@ -24,6 +24,7 @@ from rdflib.compare import to_canonical_graph
 
 from diplograph.exports.jsonld import build_context, context_document, write_jsonld
 from diplograph.exports.patch import patch_dumps
+from diplograph.exports.process import FAULT_ENV
 from diplograph.exports.serialisers import ordered_lines, write_grouped
 from diplograph.exports.void import Stats, describe
 from diplograph.ontology import BASE, ONTOLOGY_IRI
@@ -266,17 +267,29 @@ def export(
 def main(argv: list[str] | None = None) -> None:
     """`python -m diplograph.exports.export GRAPH_NQ OUT_DIR MANIFEST_JSON [REUSE_DIR]`: the
     build runs `write_all` in a process of its own, on the other core, while it loads and
-    validates. With `-` alone, the arguments come as one JSON list on standard input, so
-    the build can start the process (and its imports) before it knows them; nothing there
-    (the build failed first) ends it quietly."""
+    validates. With `-` alone it takes jobs from standard input (exports/process.py), one
+    JSON line each, `{"args": [...], "fault": ...}`, and answers each "done" on standard
+    output; so the build can start it (and its imports) before it knows the arguments, and
+    a process that builds again can keep it. Nothing more on standard input ends it quietly;
+    a failed job ends it with its words on standard error."""
     args = argv if argv is not None else sys.argv[1:]
-    if args == ["-"]:
-        line = sys.stdin.readline()
+    if args != ["-"]:
+        _job(args, os.environ.get(FAULT_ENV))
+        return
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything printed goes to the log
+    for line in sys.stdin:
         if not line.strip():
             return
-        args = json.loads(line)
+        job = json.loads(line)
+        _job(job["args"], job.get("fault"))
+        answers.write("done\n")
+        answers.flush()
+
+
+def _job(args: list[str], fault: str | None) -> None:
     nq, out, manifest, *reuse = args
-    if os.environ.get("DIPLOGRAPH_FAULT") == "exporting":  # tests: a failing export process
+    if fault == "exporting":  # tests: a failing export process
         raise SystemExit("export failed on purpose (DIPLOGRAPH_FAULT=exporting)")
     spec = json.loads(Path(manifest).read_text())
     write_all(Path(nq), Path(out), spec, reuse=Path(reuse[0]) if reuse else None)
