@@ -32,6 +32,7 @@ from diplograph.cli.incremental import Plan, ReusedHermit, input_hashes, load_st
 from diplograph.cli.validation import validate_store
 from diplograph.cli.warm import Warm
 from diplograph.data import DATA_DIR
+from diplograph.exports.graph_files import write_graph_files
 from diplograph.exports.process import FAULT_ENV, ExportFailed, ExportProcess
 from diplograph.loaders.counts import count_types
 from diplograph.loaders.curated import Curated, read_curated
@@ -294,7 +295,10 @@ def _build(
             _checkpoint("graph-written")
             manifest = _manifest(digest, triples, counts, base)
             reuse = chosen.previous / "exports" if isinstance(chosen, Plan) else None
-            exports.begin(tmp / "graph.nq", tmp / "exports", manifest, reuse)
+            last = chosen.manifest.get("graphs") if isinstance(chosen, Plan) else None
+            files = write_graph_files(tmp / "exports", per_graph, base, reuse, last)
+            job = dict(manifest, graph_files=files)  # what the index and VoID list of them
+            exports.begin(tmp / "graph.nq", tmp / "exports", job, reuse)
             record, followed = load_store(tmp, lines, per_graph, chosen, inputs, progress, warm)
             manifest.update(record)  # after the exports took theirs: they never see it
             del lines  # before validating: at a million quads they hold a gigabyte

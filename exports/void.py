@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, VOID
 
+from diplograph.exports.graph_files import PART as GRAPH_PART
 from diplograph.ontology import BASE, DG_IRI
 from diplograph.ontology.prefixes import STANDARD_PREFIXES
 from diplograph.store.formats import EXPORTS
@@ -195,7 +196,12 @@ def _access(g: Graph, ds: URIRef, local: Namespace, site: str, files: list[dict]
     for entry in files:
         url = URIRef(site + "downloads/" + entry["name"])
         dist = local["dist-" + entry["name"].replace(".", "-")]
-        add((ds, DCAT.distribution, dist))
+        if entry.get("part") == GRAPH_PART:  # one graph's dump: of that graph's subset
+            subset = local[entry["name"].removesuffix(".nq")]
+            add((subset, DCAT.distribution, dist))
+            add((subset, VOID.dataDump, url))
+        else:
+            add((ds, DCAT.distribution, dist))
         add((dist, RDF.type, DCAT.Distribution))
         add((dist, DCTERMS.title, Literal(entry["name"])))
         add((dist, DCAT.downloadURL, url))

@@ -102,7 +102,7 @@ def context():
 
 
 def _parts(files: list[dict]) -> list[str]:
-    order = ["diplograph", "ontology", "shapes", "void", "context"]
+    order = ["diplograph", "graph", "ontology", "shapes", "void", "context"]
     return [p for p in order if any(f["part"] == p for f in files)]
 
 
