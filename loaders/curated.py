@@ -50,6 +50,9 @@ class Curated:
     labels: dict[str, str] = field(default_factory=dict)
     #: SHA-256 of each file read, by its path in the folder: what a file's records are made of
     digests: dict[str, str] = field(default_factory=dict)
+    #: each file's bytes, by its path: a record's text is where its line starts and the next
+    #: record's starts (loaders/units.py tells records apart by it)
+    texts: dict[str, bytes] = field(default_factory=dict)
 
     def extensions(self, fact_id: str) -> list[Record]:
         return [r for r in self.records if r.kind == "fact" and r.id == fact_id]
@@ -113,6 +116,7 @@ class _Reader:
             self.problems.extend(exc.problems)
             return None
         self.cur.digests[rel] = hashlib.sha256(raw).hexdigest()
+        self.cur.texts[rel] = raw
         self.kept[rel] = (raw, value)
         return value
 

@@ -20,9 +20,11 @@ which names the same record in any build of the same bytes.
 
 from __future__ import annotations
 
-from collections import Counter
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 
 from diplograph.loaders.curated import Curated, Record
 from diplograph.loaders.quads import Quads
@@ -111,55 +113,92 @@ class _View:
     data_dir: object
 
 
+@dataclass
+class FileUnit:
+    """A file's record units, in order, and what the file read as a whole (the first value
+    of each key any of them touched): the check that replays the file in one go."""
+
+    reads: dict
+    units: list[Unit]
+
+
 class Units:
-    """The last build's units, keyed on (pass, file, digest); only the last build's kept."""
+    """The last build's units: by (pass, file, digest) a file's, by (pass, record text) each
+    record's. Only the last build's are kept."""
 
     def __init__(self) -> None:
-        self.done: dict[tuple[str, str, str], Unit] = {}
+        self.files: dict[tuple[str, str, str], FileUnit] = {}
+        self.records: dict[tuple[str, tuple], Unit] = {}
+        self.texts: dict[tuple[str, str], list[tuple]] = {}  # (file, digest) -> record texts
         self.context: tuple = ()
-        self._next: dict[tuple[str, str, str], Unit] = {}
+        self._next: tuple[dict, dict] = ({}, {})
 
     def begin(self, emitter) -> None:
         """Start a build: units of another vocabulary or base are never replayed."""
         vocab, base = emitter.vocab, str(emitter.ID)
         if not self.context or self.context[0] is not vocab or self.context[1] != base:
-            self.done = {}
-        self.context, self._next = (vocab, base), {}
-        self._tables = _Tables(emitter)
+            self.files, self.records = {}, {}
+        self.context, self._next = (vocab, base), ({}, {})
+        self._tables = _Tables(emitter, self.texts)
+        self.texts = self._tables.texts_by_file
 
     def end(self) -> None:
-        self.done, self._next, self._tables = self._next, {}, None
+        self.files, self.records = self._next
+        self._next, self._tables = ({}, {}), None
 
     def run(self, emitter, name: str, records: list[Record], handle: Callable) -> bool:
-        """Emit `records` (one file's) with `handle`, replaying the last build's unit when
-        it still holds. Returns whether it was replayed."""
+        """Emit `records` (one file's) with `handle`, replaying the last build's units that
+        still hold: the whole file's when its bytes and all it read are the same; else each
+        record's whose text and reads are. Returns whether the whole file was replayed."""
         cur: Curated = emitter.cur
         key = (name, records[0].file, cur.digests.get(records[0].file, ""))
-        tables = self._tables
-        unit = self.done.get(key)
-        if unit is not None and all(tables.now(k, v) == v for k, v in unit.reads.items()):
-            tables.replay(unit)
-            self._next[key] = unit
+        tables, (files, kept) = self._tables, self._next
+        whole = self.files.get(key)
+        if whole is not None and all(tables.now(k, v) == v for k, v in whole.reads.items()):
+            for unit, rec in zip(whole.units, records, strict=True):
+                tables.replay(unit)
+                kept[(name, tables.text(rec))] = unit
+            files[key] = whole
             return True
-        unit, failed = tables.record(records, handle)
-        if not unit.whole and not failed:
-            self._next[key] = unit
+        units: list[Unit | None] = []
+        for rec in records:
+            text = (name, tables.text(rec))
+            unit = self.records.get(text)
+            if unit is not None and all(tables.now(k, v) == v for k, v in unit.reads.items()):
+                tables.replay(unit)
+            else:
+                unit, failed = tables.record([rec], handle)
+                unit = None if unit.whole or failed else unit
+            if unit is not None:
+                kept[text] = unit
+            units.append(unit)
+        if None not in units:
+            reads: dict = {}
+            for unit in units:
+                for k, v in unit.reads.items():
+                    reads.setdefault(k, v)  # the file's first touch of each key
+            files[key] = FileUnit(reads, units)
         return False
 
 
 class _Tables:
     """The emitter's shared tables: their values now, and a unit run or replayed on them."""
 
-    def __init__(self, emitter):
+    def __init__(self, emitter, last_texts: dict[tuple[str, str], list[tuple]]):
         self.emitter, self.cur = emitter, emitter.cur
         cur = self.cur
-        #: each record as (file, digest, place in file): the same record in any build of
-        #: the same bytes
-        self.places: dict[int, tuple] = {}
-        counted: Counter = Counter()
-        for r in cur.records:
-            self.places[id(r)] = (r.file, cur.digests.get(r.file, ""), counted[r.file])
-            counted[r.file] += 1
+        #: each record's text, as (file, kind, source, first line, digest of its lines):
+        #: the same record in any build, whatever else its file holds
+        self.texts: dict[int, tuple] = {}
+        self.texts_by_file: dict[tuple[str, str], list[tuple]] = {}
+        for file, group in groupby(cur.records, key=attrgetter("file")):
+            records = list(group)
+            key = (file, cur.digests.get(file, ""))
+            found = last_texts.get(key)
+            if found is None or len(found) != len(records):
+                found = _record_texts(cur.texts.get(file, b""), records)
+            self.texts_by_file[key] = found
+            self.texts.update(zip(map(id, records), found, strict=True))
         self.live = {
             "definitions": cur.definitions,
             "labels": cur.labels,
@@ -169,8 +208,11 @@ class _Tables:
             "excerpt_uses": emitter.excerpt_uses,
         }
 
+    def text(self, rec: Record) -> tuple:
+        return self.texts[id(rec)]
+
     def _record_fp(self, rec) -> object:
-        return _ABSENT if rec is _ABSENT else self.places[id(rec)]
+        return _ABSENT if rec is _ABSENT else self.texts[id(rec)]
 
     def _fp(self, table: str) -> Callable:
         if table == "definitions":
@@ -230,3 +272,23 @@ class _Tables:
         emitter.problems.extend(problems)
         self._add_output(unit)  # its writes went to the live tables as it ran
         return unit, bool(problems)
+
+
+def _record_texts(raw: bytes, records: list[Record]) -> list[tuple]:
+    """Each of one file's records (in file order) as (file, kind, source, first line, digest
+    of its lines): its lines run from its first to the next record's first (the last to the
+    file's end). Anchors and aliases are refused (yamlsrc.py), so a record's values and
+    their lines are a function of these; comments and blank lines between records only
+    make a record differ where it need not."""
+    lines = raw.split(b"\n")
+    starts = [r.line for r in records] + [len(lines) + 1]
+    return [
+        (
+            r.file,
+            r.kind,
+            r.source_id,
+            first,
+            hashlib.blake2b(b"\n".join(lines[first - 1 : after - 1]), digest_size=16).digest(),
+        )
+        for r, first, after in zip(records, starts, starts[1:], strict=False)
+    ]

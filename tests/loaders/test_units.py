@@ -1,9 +1,10 @@
-"""Emission file by file (loaders/units.py): a file replayed from the last build gives
-exactly what emitting it again would, whatever else changed; it is replayed only when
-nothing it read changed."""
+"""Emission file by file and record by record (loaders/units.py): a file or a record
+replayed from the last build gives exactly what emitting it again would, whatever else
+changed; it is replayed only when nothing it read changed."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -55,7 +56,19 @@ def _edit(data: Path, edit: tuple) -> None:
         records.remove(record)
     elif kind == "date":
         record["publication_date"] = "2025-11-30"
+    elif kind == "in-place":  # one line of the file changed, every other line where it was
+        _edit_in_place(data, rel, index, edit[3])
+        return
     (data / rel).write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+
+
+def _edit_in_place(data: Path, rel: str, index: int, word: str) -> None:
+    """Append `word` to the file's index-th unquoted label, its other lines untouched."""
+    lines = (data / rel).read_text().split("\n")
+    labels = [i for i, line in enumerate(lines) if re.match(r" *-? *label: [^'\"]", line)]
+    if labels:
+        lines[labels[index % len(labels)]] += f" {word}"
+        (data / rel).write_text("\n".join(lines))
 
 
 WORD = st.text("abc xyz", min_size=1, max_size=8)
@@ -64,6 +77,7 @@ EDIT = st.one_of(
     st.tuples(st.just("alias"), st.sampled_from(ENTITIES), st.integers(0, 99), WORD),
     st.tuples(st.just("drop"), st.sampled_from(ENTITIES + FACTS), st.integers(0, 99)),
     st.tuples(st.just("date"), st.just("sources.yaml"), st.integers(0, 99)),
+    st.tuples(st.just("in-place"), st.sampled_from(ENTITIES + FACTS), st.integers(0, 99), WORD),
 )
 
 
@@ -82,7 +96,9 @@ def _copied_warm(warm: Warm) -> Warm:
     objects; nothing writes to them)."""
     copy = Warm()
     copy.parsed = dict(warm.parsed)
-    copy.units.done, copy.units.context = dict(warm.units.done), warm.units.context
+    units = copy.units
+    units.files, units.records = dict(warm.units.files), dict(warm.units.records)
+    units.texts, units.context = dict(warm.units.texts), warm.units.context
     return copy
 
 
@@ -101,22 +117,22 @@ def test_a_replayed_emission_equals_a_fresh_one(primed, edits):
 def test_unchanged_files_are_replayed_and_give_the_same(tmp_path):
     data, warm = _copy(tmp_path / "data"), Warm()
     first = _emitted(data, warm)
-    units = dict(warm.units.done)
+    units = dict(warm.units.files)
     assert units and all(key[1] for key in units)
     assert _emitted(data, warm) == first == _emitted(data)
-    assert all(warm.units.done[key] is unit for key, unit in units.items())  # replayed
+    assert all(warm.units.files[key] is unit for key, unit in units.items())  # replayed
 
 
 def test_a_relabelled_entity_emits_again_the_files_that_name_it(tmp_path):
     data, warm = _copy(tmp_path / "data"), Warm()
     _emitted(data, warm)
-    units = dict(warm.units.done)
+    units = dict(warm.units.files)
     people = data / "entities" / "people.yaml"
     people.write_text(people.read_text().replace("label: Donald Trump", "label: Donald J. Trump"))
     naming = {p.name for p in (data / "facts").glob("*.yaml") if "donald-trump" in p.read_text()}
     assert _emitted(data, warm) == _emitted(data)
     replayed = {
-        key[1].split("/")[-1] for key, unit in warm.units.done.items() if units.get(key) is unit
+        key[1].split("/")[-1] for key, unit in warm.units.files.items() if units.get(key) is unit
     }
     assert naming and not naming & replayed  # every file naming him emitted again
     assert "people.yaml" not in replayed
@@ -131,8 +147,24 @@ def test_a_file_that_met_a_problem_is_not_kept(tmp_path):
     path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
     outcome = _emitted(data, warm)
     assert any("nobody-known" in p for p in outcome[2])
-    assert not any(key[1] == FACTS[0] for key in warm.units.done)
-    assert any(key[1] == FACTS[1] for key in warm.units.done)
+    assert not any(key[1] == FACTS[0] for key in warm.units.files)
+    assert any(key[1] == FACTS[1] for key in warm.units.files)
+    # the file's other records are kept, each on its own
+    kept = [text for (_pass, text) in warm.units.records if text[0] == FACTS[0]]
+    assert len(kept) == len(records) - 1
+
+
+def test_a_label_edited_in_place_emits_again_that_record_and_its_readers_only(tmp_path):
+    data, warm = _copy(tmp_path / "data"), Warm()
+    _emitted(data, warm)
+    before = dict(warm.units.records)
+    _edit_in_place(data, FACTS[0], 0, "edited")
+    assert _emitted(data, warm) == _emitted(data)
+    own = {k: u for k, u in warm.units.records.items() if k[1][0] == FACTS[0]}
+    again = [k for k, u in own.items() if before.get(k) is not u]
+    assert 1 <= len(again) < len(own) / 4  # the edited record (and any reading its label)
+    replayed = [k for k, u in own.items() if before.get(k) is u]
+    assert replayed  # the file's other records were not emitted again
 
 
 def test_an_excerpt_another_file_no_longer_uses_is_recorded_by_the_file_that_does(tmp_path):
