@@ -1,6 +1,9 @@
-"""Plots of a scale benchmark's results: build time by stage, and peak memory, against size.
+"""Plots of benchmark results: a scale run's build time by stage and peak memory against
+size; incremental builds against full ones, by stage.
 
 .venv/bin/python -m bench.plots bench/results/scale.json docs/img
+.venv/bin/python -m bench.plots --incremental docs/img bench/results/incremental-real.json \
+    bench/results/incremental-1m.json
 """
 
 from __future__ import annotations
@@ -53,7 +56,40 @@ def plot(results: dict, out_dir: Path) -> list[Path]:
     return [time_png, memory_png]
 
 
+def plot_incremental(runs: list[dict], out_dir: Path) -> Path:
+    """One panel per bench_incremental run: the incremental and the full build's medians,
+    stacked by stage, the bare bulk load beside them, and the targets drawn across (≤ 1 s on
+    the real data; ≤ 5% of the full build at 1M quads)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 4.5), squeeze=False)
+    for ax, run in zip(axes[0], runs, strict=True):
+        kinds = ["incremental", "full"]
+        bottom = [0.0, 0.0]
+        for stage in STAGES:
+            heights = [run["stages"][k].get(stage, 0.0) for k in kinds]
+            ax.bar(kinds, heights, bottom=bottom, label=stage)
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        ax.bar(["bare bulk_load"], [run["median_s"]["bulk_load"]], color="grey")
+        full = run["median_s"]["full"]
+        real = run["quads"] < 100_000
+        target = 1.0 if real else 0.05 * full
+        ax.axhline(
+            target, color="red", lw=0.8, label="target: " + ("1 s" if real else "5% of full")
+        )
+        ax.axhline(
+            2 * run["median_s"]["bulk_load"], color="black", lw=0.8, ls=":", label="2× bulk_load"
+        )
+        ratio = run["median_s"]["incremental"] / full
+        ax.set(ylabel="seconds (median)")
+        ax.set_title(f"{run['quads']:,} quads: incremental {ratio:.0%} of full", fontsize=9)
+    return _save(fig, ax, out_dir / "bench-incremental.png")
+
+
 def main() -> None:
+    if sys.argv[1] == "--incremental":
+        runs = [json.loads(Path(p).read_text(encoding="utf-8")) for p in sys.argv[3:]]
+        print(plot_incremental(runs, Path(sys.argv[2])))
+        return
     results = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     for path in plot(results, Path(sys.argv[2])):
         print(path)
