@@ -303,7 +303,8 @@ def _build(
             manifest.update(record)  # after the exports took theirs: they never see it
             del lines  # before validating: at a million quads they hold a gigabyte
             _checkpoint("store-loaded")
-            manifest.update(_validation(tmp / "store", validate, followed, progress))
+            onto = per_graph.get(f"<{ONTOLOGY_IRI}>", (None, ""))[0]
+            manifest.update(_validation(tmp / "store", validate, followed, progress, onto))
             final = _finish(tmp, builds, manifest, exports, progress)
         except BaseException:
             if isinstance(chosen, Plan):
@@ -340,11 +341,13 @@ def _manifest(digest: str, triples: int, counts: dict[str, int], base: str) -> d
 VALIDATION_RECORDS = ("owl_input", "owl_summary", "shacl_core", "evidence")
 
 
-def _validation(store_dir: Path, validate: bool, followed: Plan | None, progress) -> dict:
+def _validation(
+    store_dir: Path, validate: bool, followed: Plan | None, progress, ontology=None
+) -> dict:
     """The manifest's validation report and what the next build keeps of it: the last
     build's when its graph was not changed, else from validating the store (on what the
     change can affect, when the last build kept its records; reusing HermiT's answer when
-    it is given the same triples)."""
+    it is given the same triples). `ontology`: the ontology graph's lines."""
     opened = followed.store if followed is not None else None  # _validated closes it
     if followed is not None:
         followed.store = None
@@ -356,7 +359,7 @@ def _validation(store_dir: Path, validate: bool, followed: Plan | None, progress
     change, records = None, {}
     if followed is not None:
         last = {k: followed.manifest[k] for k in VALIDATION_RECORDS if k in followed.manifest}
-        change = Change(*followed.merge, graphs=followed.changed, last=last)
+        change = Change(*followed.merge, graphs=followed.changed, last=last, ontology=ontology)
     report = _validated(store_dir, validate, progress, hermit, change, records, opened)
     return {"validation": report, "owl_input": hermit.record, **records}
 
