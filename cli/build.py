@@ -23,13 +23,16 @@ from importlib.metadata import version as dist_version
 from itertools import chain
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.compare import to_canonical_graph
 
 from diplograph import store
-from diplograph.cli.incremental import Plan, ReusedHermit, input_hashes, load_store, plan
-from diplograph.cli.validation import validate_store
+from diplograph.cli.incremental import Plan, input_hashes, load_store, plan
+from diplograph.cli.validation import (
+    BuildError,
+    validate_store,
+    validation_stage,
+)
 from diplograph.cli.warm import Warm
 from diplograph.data import DATA_DIR
 from diplograph.exports.graph_files import write_graph_files
@@ -43,8 +46,6 @@ from diplograph.loaders.quads import Quads, write_lines
 from diplograph.loaders.records import emit_dataset
 from diplograph.loaders.vocab import load_vocabulary
 from diplograph.ontology import BASE, ONTOLOGY_IRI
-from diplograph.shapes.focused import Change
-from diplograph.shapes.support import support_refusal
 from diplograph.store.builds import instance_dir
 
 #: The work this process's builds leave for the next (cli/warm.py).
@@ -89,14 +90,6 @@ def _remove_debris(instance: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     for link in instance.glob(".current.*.tmp"):
         link.unlink(missing_ok=True)
-
-
-class BuildError(Exception):
-    """A build refused: carries the report, and nothing was published."""
-
-    def __init__(self, message: str, report: dict | None = None):
-        super().__init__(message)
-        self.report = report or {}
 
 
 @dataclass
@@ -199,17 +192,6 @@ def validate_graphs(graphs: Graphs, *, owl: bool = True, progress=lambda _m: Non
     return validate_store(graphs.quads.to_store(), owl=owl, progress=progress)
 
 
-def _refuse_if_invalid(report: dict) -> None:
-    """A build with any violation, or too little evidence support, raises with the report."""
-    refusal = support_refusal(report)
-    if refusal and report["conforms"]:
-        raise BuildError(refusal, report)
-    if not report["conforms"]:
-        owl = report.get("owl", {})
-        failed_owl = not owl.get("consistent", True) or owl.get("unsatisfiable")
-        raise BuildError(owl["text"] if failed_owl else "SHACL validation failed", report)
-
-
 @dataclass
 class BuildResult:
     build_dir: Path
@@ -304,7 +286,9 @@ def _build(
             del lines  # before validating: at a million quads they hold a gigabyte
             _checkpoint("store-loaded")
             onto = per_graph.get(f"<{ONTOLOGY_IRI}>", (None, ""))[0]
-            manifest.update(_validation(tmp / "store", validate, followed, progress, onto))
+            schema = warm.schema_of(followed.manifest["build_id"]) if followed else None
+            stage = validation_stage(tmp / "store", validate, followed, progress, onto, schema)
+            manifest.update(stage[0])
             final = _finish(tmp, builds, manifest, exports, progress)
         except BaseException:
             if isinstance(chosen, Plan):
@@ -314,7 +298,7 @@ def _build(
         if o.publish:
             store.publish(instance, final)
             _checkpoint("published")
-            warm.publish(manifest["build_id"], digest, per_graph)
+            warm.publish(manifest["build_id"], digest, per_graph, stage[1])
             progress(f"Published build {manifest['build_id']}.")
         if full:
             _WARM.adopt(warm)
@@ -335,54 +319,6 @@ def _manifest(digest: str, triples: int, counts: dict[str, int], base: str) -> d
         "counts": counts,
         "sha256": digest,
     }
-
-
-#: What a build's manifest keeps of its validation for the next incremental build.
-VALIDATION_RECORDS = ("owl_input", "owl_summary", "shacl_core", "evidence")
-
-
-def _validation(
-    store_dir: Path, validate: bool, followed: Plan | None, progress, ontology=None
-) -> dict:
-    """The manifest's validation report and what the next build keeps of it: the last
-    build's when its graph was not changed, else from validating the store (on what the
-    change can affect, when the last build kept its records; reusing HermiT's answer when
-    it is given the same triples). `ontology`: the ontology graph's lines."""
-    opened = followed.store if followed is not None else None  # _validated closes it
-    if followed is not None:
-        followed.store = None
-    if followed is not None and not followed.changed:
-        previous = followed.manifest
-        kept = {k: previous[k] for k in VALIDATION_RECORDS if k in previous}
-        return {"validation": previous["validation"], **kept}
-    hermit = ReusedHermit(followed.manifest.get("owl_input") if followed else None)
-    change, records = None, {}
-    if followed is not None:
-        last = {k: followed.manifest[k] for k in VALIDATION_RECORDS if k in followed.manifest}
-        change = Change(*followed.merge, graphs=followed.changed, last=last, ontology=ontology)
-    report = _validated(store_dir, validate, progress, hermit, change, records, opened)
-    return {"validation": report, "owl_input": hermit.record, **records}
-
-
-def _validated(
-    store_dir: Path, validate: bool, progress, hermit=None, change=None, records=None, opened=None
-):
-    """The loaded store's validation report; raise BuildError if it finds any violation.
-    `change` and `records`: validation of what an incremental build's change can affect,
-    and what this build keeps for the next (cli/validation.py); `opened`: the store
-    already open (closed here all the same, before the build directory is renamed)."""
-    if not validate:
-        return {"conforms": True, "skipped": True}
-    loaded = opened if opened is not None else ox.Store(str(store_dir))
-    del opened
-    try:
-        report = validate_store(
-            loaded, progress=progress, hermit=hermit, change=change, records=records
-        )
-    finally:
-        del loaded
-    _refuse_if_invalid(report)
-    return report
 
 
 def _finish(tmp: Path, builds: Path, manifest: dict, exports: ExportProcess, progress) -> Path:

@@ -20,7 +20,8 @@ are compared with, so a fault here cannot hide on both sides of the comparison. 
 its own results for the builds after it.
 
 The export process is kept too, idle between builds (exports/process.py): only its
-interpreter and imports, for it keeps nothing from one job to the next.
+interpreter and imports, for it keeps nothing from one job to the next. So is the OWL
+Schema read from the published build's store, for the builds copied from that store.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Warm:
         self.parsed: dict[str, tuple[bytes, object]] = {}
         self.units = Units()
         self.exports: ExportProcess | None = None
+        self.schema: tuple[str, object] | None = None  # (build id, the Schema of its store)
 
     def export_process(self) -> ExportProcess:
         """The export process the last build left, if it can take a job; else a new one.
@@ -107,10 +109,23 @@ class Warm:
             return self.published[1]
         return None
 
-    def publish(self, build_id: str, sha256: str, graphs: dict[str, tuple[list[str], str]]):
+    def publish(
+        self, build_id: str, sha256: str, graphs: dict[str, tuple[list[str], str]], schema=None
+    ):
+        """Keep the published build's lines, and the OWL Schema read from its store."""
         self.published = ((build_id, sha256), {g: lines for g, (lines, _d) in graphs.items()})
+        self.schema = None if schema is None else (build_id, schema)
+
+    def schema_of(self, build_id: str):
+        """The OWL Schema (ontology/owl_schema.py) read from the store of build `build_id`,
+        if this process published it. A store copied from that one (an incremental build's)
+        has the same ontology graph, blank nodes and all, so the same Schema; a freshly
+        loaded store labels its blank nodes anew, and HermiT's input is written with them."""
+        if self.schema is not None and self.schema[0] == build_id:
+            return self.schema[1]
+        return None
 
     def adopt(self, other: Warm) -> None:
         """Take another Warm's contents (a full build's, made without reading this one)."""
         self.graphs, self.ontology, self.published = other.graphs, other.ontology, other.published
-        self.parsed, self.units = other.parsed, other.units
+        self.parsed, self.units, self.schema = other.parsed, other.units, other.schema

@@ -70,6 +70,7 @@ class Schema:
         for s, p, o in self.triples:
             self._read(s, p, o)
         self._closure: dict = {}
+        self._lines: frozenset[str] | None = None
 
     def _read(self, s, p, o) -> None:
         """Index one schema statement: super-properties, domains, ranges, constrained terms."""
@@ -141,3 +142,9 @@ class Schema:
         for s, p, o in self.triples:
             if p not in ANNOTATIONS:
                 yield s, p, o
+
+    def statement_lines(self) -> frozenset[str]:
+        """`statements` as N-Triples lines, made once (a Schema may serve several builds)."""
+        if self._lines is None:
+            self._lines = frozenset(f"{s} {p} {o} .\n" for s, p, o in self.statements())
+        return self._lines

@@ -63,6 +63,8 @@ class ReasonerReport:
     reasoner_triples: int = 0
     #: what HermiT was given, when summarised: the next build updates it (abox_delta.py)
     summary: Summary | None = None
+    #: the ontology's schema as read from the store (a build copied from it may take it)
+    schema: Schema | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -101,6 +103,7 @@ def check_consistency_store(
     summarise: bool = True,
     hermit=run_hermit,
     since: tuple | None = None,
+    schema: Schema | None = None,
 ) -> ReasonerReport:
     """Run HermiT over the store's named graphs, ontology included, and report what it finds.
 
@@ -110,10 +113,12 @@ def check_consistency_store(
     answer when they are the same triples: cli/incremental.py). `since`, an incremental
     build's (the last build's Summary, the merge's removed and added triples), updates that
     summary instead of reading the store (abox_delta.py) when it can; the report's
-    `summary` is what the next build takes.
+    `summary` is what the next build takes. `schema`: the store's Schema, when the caller
+    has it (read from a store this one was copied from, its ontology graph the same); the
+    report's `schema` is the one used.
     """
     graph = ox.NamedNode(ONTOLOGY_IRI) if ontology_graph is None else ontology_graph
-    schema = Schema(store, graph)
+    schema = Schema(store, graph) if schema is None else schema
     hermit = _Remembered(hermit)
     if since is not None and summarise:
         summary = updated(store, schema, *since)
@@ -128,6 +133,7 @@ def check_consistency_store(
                     summarised=True,
                     reasoner_triples=len(lines),
                     summary=summary,
+                    schema=schema,
                 )
     scan = Scan(store, schema, graph)
     sigs = scan.summarise()
@@ -145,6 +151,7 @@ def check_consistency_store(
         summarised=use_summary,
         reasoner_triples=len(lines),
         summary=summary,
+        schema=schema,
     )
     if outside:
         shown = "; ".join(outside[:5]) + ("; ..." if len(outside) > 5 else "")
@@ -156,7 +163,7 @@ def check_consistency_store(
 
 def _lines(schema: Schema, body) -> list[str]:
     """HermiT's input as sorted, distinct N-Triples lines: the same triples, the same text."""
-    return sorted({f"{s} {p} {o} .\n" for s, p, o in (*schema.statements(), *body)})
+    return sorted(schema.statement_lines().union(f"{s} {p} {o} .\n" for s, p, o in body))
 
 
 class _Remembered:

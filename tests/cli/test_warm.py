@@ -3,18 +3,22 @@ the same content, never read by a full build."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 from rdflib import RDF, URIRef
 
 from diplograph.cli import build as build_module
+from diplograph.cli import incremental
 from diplograph.cli.build import build, checked_graphs
 from diplograph.cli.warm import Warm
 from diplograph.loaders.entailment import Entailer
 from diplograph.loaders.quads import Quads
 from diplograph.loaders.vocab import load_vocabulary
-from diplograph.ontology import DG
+from diplograph.ontology import DG, reasoning
+from diplograph.ontology.owl_schema import Schema
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MINIMAL = FIXTURES / "valid" / "minimal"
@@ -80,3 +84,29 @@ def test_a_full_build_reads_nothing_an_earlier_build_left(tmp_path, monkeypatch)
     assert result.triples > 100
     with pytest.raises(AssertionError, match="warm"):
         build(MINIMAL, tmp_path, sources_dir=FIXTURES / "sources", validate=False)
+
+
+def test_an_incremental_build_takes_the_owl_schema_of_the_store_it_copied(tmp_path, monkeypatch):
+    """The Schema read from the published store serves the next build copied from it: no
+    read of the store's ontology, and HermiT gets the same input as from reading it."""
+    monkeypatch.setattr(incremental, "run_hermit", lambda lines: (True, [], ""))
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    first = build(data, tmp_path / "a", sources_dir=FIXTURES / "sources", full=True)
+    shutil.copytree(tmp_path / "a", tmp_path / "b", symlinks=True)
+    kept = build_module._WARM.schema
+    assert kept is not None and kept[0] == first.build_id
+    facts = data / "facts" / "mini-2025-10-24.yaml"
+    facts.write_text(facts.read_text().replace("Soybean purchases", "Soybean purchases, edited"))
+
+    monkeypatch.setattr(build_module._WARM, "schema", None)  # b: read from the store
+    read = build(data, tmp_path / "b", sources_dir=FIXTURES / "sources")
+    made = []
+    monkeypatch.setattr(reasoning, "Schema", lambda *a: made.append(a) or Schema(*a))
+    monkeypatch.setattr(build_module._WARM, "schema", kept)  # a: the one kept
+    taken = build(data, tmp_path / "a", sources_dir=FIXTURES / "sources")
+    manifests = [json.loads((r.build_dir / "manifest.json").read_text()) for r in (read, taken)]
+    assert all(m["reused"]["mode"] == "incremental" for m in manifests)
+    assert not made  # the kept Schema served
+    assert manifests[0]["owl_input"]["sha256"] == manifests[1]["owl_input"]["sha256"]
+    assert build_module._WARM.schema == (taken.build_id, kept[1])  # and serves the next
