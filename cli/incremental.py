@@ -166,18 +166,23 @@ def update_store(
         raise FullBuildNeeded("a changed graph holds blank nodes (DELETE DATA cannot name them)")
     ox.Store.read_only(str(previous / "store")).backup(str(target))
     store = ox.Store(str(target))
-    kept = {_triple(line) for g in new for line in new[g]}
-    leaving = sorted({_triple(line) for line in removed} - kept)
+    # a triple is in a graph's lines as "<triple> <graph> .\n": looked up, not collected
+    leaving = sorted({t for t in map(_triple, removed) if not _in_any(t, new)})
     gone = _unheld(store, leaving, set(old) | set(new))
     insert_merge = sorted({_triple(line) for line in added})
-    held = {_triple(line) for g in old for line in old[g]}  # before, by a changed graph
-    joined = _unheld(store, [t for t in insert_merge if t not in held], set(old) | set(new))
+    fresh = [t for t in insert_merge if not _in_any(t, old)]  # held before by no changed graph
+    joined = _unheld(store, fresh, set(old) | set(new))
     store.update(
         f"DELETE DATA {{ {_data(removed)} {''.join(t + ' . ' for t in gone)} }} ;\n"
         f"INSERT DATA {{ {_data(added)} {''.join(t + ' . ' for t in insert_merge)} }}"
     )
     store.flush()
     return store, gone, joined
+
+
+def _in_any(triple: str, graphs: dict[str, set[str]]) -> bool:
+    """Whether one of `graphs` (graph term -> its lines) holds `triple` (N-Triples text)."""
+    return any(f"{triple} {g} .\n" in lines for g, lines in graphs.items())
 
 
 def _data(lines: list[str]) -> str:
