@@ -1,5 +1,5 @@
-"""Emission file by file, with what each file read and wrote, so a later build in the
-same process replays the files whose emission would come out the same.
+"""Emission file by file and record by record, with what each read and wrote, so a later
+build in the same process replays what would come out the same.
 
 A curated file's RDF depends on its own text and on a few shared tables: which ids are
 defined and by which record (`definitions`), their types and labels, the sources'
@@ -12,10 +12,15 @@ vocabulary and base are the same objects, and every noted key still has the valu
 file saw. A file's emission is a function of exactly these, so the replay gives exactly
 what running it would: only unchanged files that read nothing that changed are replayed
 (a relabelled entity re-emits the files naming it; a new definition of an id a file
-named, the file). A file that met a problem, or iterated a table, is never kept.
+named, the file).
 
-Values of `definitions` are records: noted as (file, its digest, its place in the file),
-which names the same record in any build of the same bytes.
+The same holds record by record, each record a unit of its own under its file's: when a
+file is not replayed whole, each record whose text (its lines, first line, file, kind and
+source) and reads are the same is replayed, and only the others are emitted again. A
+unit that met a problem, or iterated a table, is never kept.
+
+Values of `definitions` are records: noted as their record's text, which names the same
+record in any build, whatever else its file holds.
 """
 
 from __future__ import annotations
