@@ -22,7 +22,7 @@ from typing import IO
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
-from diplograph.exports.graph_files import PART as GRAPH_PART
+from diplograph.exports.graph_files import index_entries
 from diplograph.exports.jsonld import build_context, context_document, write_jsonld
 from diplograph.exports.patch import patch_dumps
 from diplograph.exports.process import FAULT_ENV
@@ -200,7 +200,7 @@ def write_all(
                     ),
                 )
             files.append(_entry(out_dir / name, spec.media_type, part, fmt))
-    files += _graph_entries(out_dir, manifest.get("graph_files", {}))
+    files += index_entries(out_dir, manifest.get("graph_files", {}))
     if reused:
         os.link(reuse / "context.jsonld", out_dir / "context.jsonld")
     else:
@@ -229,22 +229,6 @@ def _serialiser(base: str, context: dict):
         serialise(lines, fmt, out, base=base, context=context)
 
     return write
-
-
-def _graph_entries(out_dir: Path, digests: dict[str, str]) -> list[dict]:
-    """Index entries of the files per graph the build wrote (exports/graph_files.py):
-    their SHA-256 is the graph's digest, so they are not read again."""
-    return [
-        {
-            "name": name,
-            "part": GRAPH_PART,
-            "format": "nq",
-            "media_type": FORMATS["nq"].media_type,
-            "bytes": (out_dir / name).stat().st_size,
-            "sha256": digest,
-        }
-        for name, digest in sorted(digests.items())
-    ]
 
 
 def _entry(path: Path, media_type: str, part: str, fmt: str) -> dict:

@@ -13,16 +13,41 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from diplograph.store.formats import EXPORTS
+
 PART = "graph"
+SUFFIX = EXPORTS["nq"].suffix
+
+
+def subset_name(iri: str) -> str:
+    """`…/graph/x` -> `graph-x`: the local name of the graph's VoID subset, and its file's
+    name without the suffix (VoID gives the file as the subset's dump)."""
+    return "graph-" + iri.rsplit("/", 1)[-1]
 
 
 def graph_file_name(graph: str, base: str) -> str | None:
     """`<{base}graph/x>` (a graph term as the lines write it) -> `graph-x.nq`; None for a
-    graph outside the data's (the ontology's). The name matches the graph's VoID subset."""
+    graph outside the data's (the ontology's)."""
     iri = graph.strip("<>")
     if not iri.startswith(base + "graph/"):
         return None
-    return f"graph-{iri.rsplit('/', 1)[-1]}.nq"
+    return subset_name(iri) + SUFFIX
+
+
+def index_entries(out_dir: Path, digests: dict[str, str]) -> list[dict]:
+    """`index.json`'s entries of the files `write_graph_files` wrote ({name: digest}):
+    a file's SHA-256 is its graph's digest, so the files are not read again."""
+    return [
+        {
+            "name": name,
+            "part": PART,
+            "format": "nq",
+            "media_type": EXPORTS["nq"].media_type,
+            "bytes": (out_dir / name).stat().st_size,
+            "sha256": digest,
+        }
+        for name, digest in sorted(digests.items())
+    ]
 
 
 def write_graph_files(

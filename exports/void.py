@@ -18,6 +18,8 @@ from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, VOID
 
 from diplograph.exports.graph_files import PART as GRAPH_PART
+from diplograph.exports.graph_files import SUFFIX as GRAPH_SUFFIX
+from diplograph.exports.graph_files import subset_name
 from diplograph.ontology import BASE, DG_IRI
 from diplograph.ontology.prefixes import STANDARD_PREFIXES
 from diplograph.store.formats import EXPORTS
@@ -175,7 +177,7 @@ def _statistics(g: Graph, ds: URIRef, local: Namespace, base: str, stats: Stats)
     for graph, n in sorted(stats.graphs.items()):
         if not graph:
             continue
-        node = local["graph-" + graph.rsplit("/", 1)[-1]]
+        node = local[subset_name(graph)]
         add((ds, VOID.subset, node))
         add((node, RDF.type, VOID.Dataset))
         add((node, DCTERMS.source, URIRef(graph)))
@@ -197,7 +199,7 @@ def _access(g: Graph, ds: URIRef, local: Namespace, site: str, files: list[dict]
         url = URIRef(site + "downloads/" + entry["name"])
         dist = local["dist-" + entry["name"].replace(".", "-")]
         if entry.get("part") == GRAPH_PART:  # one graph's dump: of that graph's subset
-            subset = local[entry["name"].removesuffix(".nq")]
+            subset = local[entry["name"].removesuffix(GRAPH_SUFFIX)]
             add((subset, DCAT.distribution, dist))
             add((subset, VOID.dataDump, url))
         else:
