@@ -32,7 +32,7 @@ from diplograph.ontology import BASE, ONTOLOGY_IRI
 from diplograph.ontology.prefixes import prefixes
 from diplograph.shapes import SHAPES_DIR
 from diplograph.store.formats import EXPORTS
-from diplograph.store.nquads import LineReader, quad_lines, split_graph
+from diplograph.store.nquads import LineReader, quad_lines, read_quad_lines, split_graph
 
 __all__ = ["FORMATS", "ordered_lines", "quad_lines", "split_graph"]  # re-exported for callers
 
@@ -62,7 +62,7 @@ def serialise(
     if progress:
         lines = _counted(lines, progress)
     if fmt == "nt":
-        out.write(b"".join(ordered_lines(lines, quads=False)))
+        out.writelines(ordered_lines(lines, quads=False))  # streamed: never the whole dump
     elif fmt == "nq":
         reader = LineReader(lines)
         while chunk := reader.read(1 << 20):
@@ -170,7 +170,7 @@ def write_all(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     base = manifest.get("base", BASE)
-    lines = quad_lines(Path(nq_path).read_bytes())
+    lines = read_quad_lines(nq_path)
     reused = reuse is not None and all((reuse / n).is_file() for n in REUSED)
     if reused:
         context = json.loads((reuse / "context.jsonld").read_text())["@context"]
@@ -232,14 +232,15 @@ def _serialiser(base: str, context: dict):
 
 
 def _entry(path: Path, media_type: str, part: str, fmt: str) -> dict:
-    data = path.read_bytes()
+    with open(path, "rb") as handle:  # hashed as it is read: a dump can be gigabytes
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
     return {
         "name": path.name,
         "part": part,
         "format": fmt,
         "media_type": media_type,
-        "bytes": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": path.stat().st_size,
+        "sha256": digest,
     }
 
 
@@ -248,7 +249,7 @@ def load_part(build_dir: Path, part: str = "diplograph") -> tuple[list[bytes], d
     build_dir = Path(build_dir)
     manifest = json.loads((build_dir / "manifest.json").read_text())
     base = manifest.get("base", BASE)
-    lines = quad_lines((build_dir / "graph.nq").read_bytes())
+    lines = read_quad_lines(build_dir / "graph.nq")
     context = build_context(ontology_graph(lines), base)
     return part_lines(part, lines, manifest), {"base": base, "context": context}
 

@@ -43,6 +43,25 @@ def quad_lines(nq: bytes) -> list[bytes]:
     return [line for line in nq.split(b"\n") if line.strip() and not line.startswith(b"#")]
 
 
+#: Bytes read at a time by `read_quad_lines`.
+READ_BLOCK = 1 << 24
+
+
+def read_quad_lines(path) -> list[bytes]:
+    """`quad_lines` of a file, read a block at a time: the file's bytes and its lines are
+    never held at once (at 10M quads each is 2.6 GB, and the export process runs beside
+    the store's load)."""
+    found: list[bytes] = []
+    rest = b""
+    with open(path, "rb") as handle:
+        while block := handle.read(READ_BLOCK):
+            block = rest + block
+            end = block.rfind(b"\n") + 1
+            found += quad_lines(block[:end])
+            rest = block[end:]
+    return found + quad_lines(rest)
+
+
 class LineReader(io.RawIOBase):
     """A binary stream over an iterator of lines, so a parser pulls as it goes."""
 

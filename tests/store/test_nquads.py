@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from diplograph.store.nquads import quad_lines, split_graph, split_quad
+from diplograph.store import nquads
+from diplograph.store.nquads import quad_lines, read_quad_lines, split_graph, split_quad
 
 
 def test_split_graph_tells_graph_names_from_literals():
@@ -26,3 +27,15 @@ def test_split_quad_finds_each_term():
 
 def test_quad_lines_skips_blank_and_comment_lines():
     assert quad_lines(b"# c\n<s> <p> <o> .\n\n") == [b"<s> <p> <o> ."]
+
+
+def test_read_quad_lines_reads_a_block_at_a_time_as_quad_lines_reads_whole(tmp_path, monkeypatch):
+    """Lines cut by a block's end are joined again, the last line may lack its newline,
+    and blank and comment lines go, as in quad_lines of the whole file."""
+    text = b'# c\n<s> <p> "a b\\nc" <g> .\n\n<s> <p> <o> <g> .\n_:b1 <p> "x" .'
+    path = tmp_path / "g.nq"
+    path.write_bytes(text)
+    for block in (1, 2, 5, 7, 1 << 24):
+        monkeypatch.setattr(nquads, "READ_BLOCK", block)
+        assert read_quad_lines(path) == quad_lines(text), block
+    assert len(read_quad_lines(path)) == 3
