@@ -211,6 +211,7 @@ def build(
     validate: bool = True,
     publish: bool = True,
     full: bool = False,
+    once: bool = False,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> BuildResult:
     """Build the graph from `data_dir` into a new directory under `instance`, then publish it.
@@ -219,9 +220,11 @@ def build(
     of their own while this one loads the on-disk store and validates it (SHACL, with
     HermiT alongside). Only a valid build, with every file written, is renamed into place.
     Unless `full`, a change limited to facts files updates a copy of the last build's store
-    (cli/incremental.py).
+    (cli/incremental.py). `once`: this process builds no more (the `build` command), so
+    nothing is kept for a next build (cli/warm.py).
     """
-    warm = Warm() if full else _WARM  # a full build reads nothing an earlier one left
+    # a full build reads nothing an earlier one left
+    warm = Warm(retain=not once) if full or once else _WARM
     # started now, its start overlaps the reading (begun once the lines exist); or kept
     exports = warm.export_process()
     try:
@@ -234,12 +237,15 @@ def build(
             warm,
         )
     except BaseException:
-        if exports.begun:  # at work on this build's files: never handed on
+        if exports.begun or once:  # at work on this build's files: never handed on
             exports.stop()
         else:
             _WARM.keep(exports)
         raise
-    _WARM.keep(exports)
+    if once:
+        exports.stop()
+    else:
+        _WARM.keep(exports)
     return result
 
 
@@ -300,7 +306,7 @@ def _build(
             _checkpoint("published")
             warm.publish(manifest["build_id"], digest, per_graph, stage[1])
             progress(f"Published build {manifest['build_id']}.")
-        if full:
+        if full and warm.retain:
             _WARM.adopt(warm)
     return BuildResult(
         final, manifest["build_id"], manifest["version"], triples, counts, manifest["validation"]

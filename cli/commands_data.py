@@ -47,6 +47,7 @@ def build_cmd(data_dir, sources_dir, base, no_validate, full) -> None:
             base=base or BASE,
             validate=not no_validate,
             full=full,
+            once=True,  # this process ends with the build: it keeps nothing for another
             progress=lambda m: click.echo(m, err=True),
         )
     except CurationError as exc:

@@ -17,7 +17,9 @@ exactly what the work would have given:
 
 A full build (`build(full=True)`) reads none of it: it is the reference incremental builds
 are compared with, so a fault here cannot hide on both sides of the comparison. It leaves
-its own results for the builds after it.
+its own results for the builds after it. A process that builds once (the `build`
+command: `build(once=True)`) notes none of it, since no build follows: at 1M quads the
+notes cost a third of the build's memory (docs/benchmarks.md).
 
 The export process is kept too, idle between builds (exports/process.py): only its
 interpreter and imports, for it keeps nothing from one job to the next. So is the OWL
@@ -43,12 +45,15 @@ Done = tuple[frozenset, list[str], str]
 class Warm:
     """The last build's reusable work (see the module's docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, retain: bool = True) -> None:
+        #: False in a process that builds once (the `build` command): nothing is noted for
+        #: a next build, so the build holds its own data alone (a third less at 1M quads)
+        self.retain = retain
         self.graphs: dict[frozenset, Done] = {}
         self.ontology: tuple[frozenset, frozenset] | None = None
         self.published: tuple[tuple[str, str], dict[str, list[str]]] | None = None
-        self.parsed: dict[str, tuple[bytes, object]] = {}
-        self.units = Units()
+        self.parsed: dict[str, tuple[bytes, object]] | None = {} if retain else None
+        self.units: Units | None = Units() if retain else None
         self.exports: ExportProcess | None = None
         self.schema: tuple[str, object] | None = None  # (build id, the Schema of its store)
 
@@ -86,8 +91,8 @@ class Warm:
         kept: dict[frozenset, Done] = {}  # only this build's: memory stays one build's
         out = {}
         for name, triples in quads.graphs.items():
-            key = frozenset(triples)
-            done = self.graphs.get(key)
+            key = frozenset(triples) if self.retain else None
+            done = self.graphs.get(key) if self.retain else None
             if done is None:
                 added = frozenset(rules.entailed(triples) - triples)
                 triples |= added
@@ -96,7 +101,8 @@ class Warm:
                 done = (added, lines, digest)
             else:
                 triples |= done[0]
-            kept[key] = done
+            if self.retain:
+                kept[key] = done
             if done[1]:
                 out[f"<{name}>"] = (done[1], done[2])  # the graph term as the lines write it
         self.graphs = kept
@@ -113,6 +119,8 @@ class Warm:
         self, build_id: str, sha256: str, graphs: dict[str, tuple[list[str], str]], schema=None
     ):
         """Keep the published build's lines, and the OWL Schema read from its store."""
+        if not self.retain:
+            return
         self.published = ((build_id, sha256), {g: lines for g, (lines, _d) in graphs.items()})
         self.schema = None if schema is None else (build_id, schema)
 

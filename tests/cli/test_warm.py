@@ -110,3 +110,23 @@ def test_an_incremental_build_takes_the_owl_schema_of_the_store_it_copied(tmp_pa
     assert not made  # the kept Schema served
     assert manifests[0]["owl_input"]["sha256"] == manifests[1]["owl_input"]["sha256"]
     assert build_module._WARM.schema == (taken.build_id, kept[1])  # and serves the next
+
+
+def test_a_build_once_notes_nothing_for_another_and_builds_the_same(tmp_path, monkeypatch):
+    """The `build` command builds once in its process: its Warm keeps no graphs, files,
+    emission or lines (memory for one build only), it reads nothing an earlier build left,
+    and what it builds is what a build that keeps them builds."""
+    monkeypatch.setattr(build_module, "_WARM", _Poisoned())
+    made, real = [], build_module.Warm
+    monkeypatch.setattr(build_module, "Warm", lambda r=True: made.append(real(r)) or made[-1])
+    once = build(MINIMAL, tmp_path / "once", sources_dir=FIXTURES / "sources", once=True)
+    (warm,) = made
+    assert (warm.retain, warm.graphs, warm.published) == (False, {}, None)
+    assert (warm.parsed, warm.units) == (None, None)
+    assert build_module._WARM.exports is None  # its export process stopped, not handed on
+    monkeypatch.setattr(build_module, "_WARM", real())
+    kept = build(MINIMAL, tmp_path / "kept", sources_dir=FIXTURES / "sources", full=True)
+    assert made[-1].retain and made[-1].graphs and made[-1].published
+    for name in ("graph.nq", "exports/diplograph.ttl", "exports/void.ttl"):
+        assert (once.build_dir / name).read_bytes() == (kept.build_dir / name).read_bytes()
+    assert once.report == kept.report
