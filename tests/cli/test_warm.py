@@ -118,7 +118,7 @@ def test_a_build_once_notes_nothing_for_another_and_builds_the_same(tmp_path, mo
     and what it builds is what a build that keeps them builds."""
     monkeypatch.setattr(build_module, "_WARM", _Poisoned())
     made, real = [], build_module.Warm
-    monkeypatch.setattr(build_module, "Warm", lambda r=True: made.append(real(r)) or made[-1])
+    monkeypatch.setattr(build_module, "Warm", lambda **kw: made.append(real(**kw)) or made[-1])
     once = build(MINIMAL, tmp_path / "once", sources_dir=FIXTURES / "sources", once=True)
     (warm,) = made
     assert (warm.retain, warm.graphs, warm.published) == (False, {}, None)
