@@ -261,7 +261,16 @@ def queries_in_process(nq: Path, repeat: int, budget: float) -> dict:
 
 
 def run_one(facts: int, seed: int, repeat: int, args) -> dict:
+    """One size's figures, from a working folder that is removed afterwards (at 10M quads
+    it holds tens of gigabytes)."""
     work = Path(tempfile.mkdtemp(prefix=f"bench-{facts}-"))
+    try:
+        return _run_one(work, facts, seed, repeat, args)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_one(work: Path, facts: int, seed: int, repeat: int, args) -> dict:
     data = work / "data"
     t = time.perf_counter()
     copies = synth.generate(data, facts, seed)
