@@ -3,13 +3,38 @@
 owlready2 does not read Turtle, so the check hands HermiT N-Triples in a
 temporary file, in a World of its own that is closed after, so that nothing of
 one check lingers into the next.
+
+owlready2 writes HermiT's own input to a temporary file as well, and leaves it behind when
+HermiT finds the ontology inconsistent (it deletes it only after a consistent answer): a
+few hundred kilobytes a refused build, left for good. So its temporary files go in the
+check's own folder, which is removed whatever the answer.
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
+import threading
 from pathlib import Path
+
+
+class _OwnFolder:
+    """Stands for the `tempfile` module inside owlready2's reasoning module: its
+    NamedTemporaryFile goes in the folder this thread's check named; the rest is
+    `tempfile`'s. Per thread, since the build runs the check beside other work."""
+
+    def __init__(self):
+        self.local = threading.local()
+
+    def NamedTemporaryFile(self, *args, **kwargs):  # noqa: N802 (the name owlready2 calls)
+        kwargs.setdefault("dir", getattr(self.local, "folder", None))
+        return tempfile.NamedTemporaryFile(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(tempfile, name)
+
+
+_FOLDER = _OwnFolder()
 
 
 def reasoner_words(message: str) -> str:
@@ -24,11 +49,14 @@ def run_hermit(lines: list[str]) -> tuple[bool, list[str], str]:
     # deferred: only the OWL check needs owlready2, and importing it sets up its own
     # quadstore; importing this module (the build, the CLI) should not.
     import owlready2
+    import owlready2.reasoning
 
+    owlready2.reasoning.tempfile = _FOLDER
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "graph.nt"
         path.write_text("".join(lines), encoding="utf-8")
         world = owlready2.World()
+        _FOLDER.local.folder = tmp
         try:
             world.get_ontology(path.as_uri()).load()
             try:
@@ -45,4 +73,5 @@ def run_hermit(lines: list[str]) -> tuple[bool, list[str], str]:
             )
             return True, unsat, ""
         finally:
+            _FOLDER.local.folder = None
             world.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,18 @@ def test_reasoner_input_keeps_what_can_clash_and_drops_the_rest(ontology):
         reduced.triples((tariff, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None))
     )
     assert not check_consistency(graph).consistent  # a string where the range is xsd:decimal
+
+
+def test_an_inconsistent_check_leaves_no_file_behind(ontology, tmp_path, monkeypatch):
+    """owlready2 keeps HermiT's input file when the answer is 'inconsistent': the check
+    gives it a folder of its own, removed after."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    graph = Graph() + ontology
+    bad = URIRef("https://w3id.org/diplograph/id/test-person-place")
+    graph.add((bad, RDF.type, DG.Person))
+    graph.add((bad, RDF.type, DG.City))
+    assert not check_consistency(graph).consistent
+    assert check_consistency(Graph() + ontology).consistent
+    assert list(scratch.iterdir()) == []
