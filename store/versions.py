@@ -71,8 +71,12 @@ class Version:
         return sorted(self.name(g) for g in self.graphs)
 
     def rename_triple(self, text: str) -> str:
-        """An N-Triples statement with every IRI of one of our graphs renamed."""
-        if not any(g in text for g in self.graphs):
+        """An N-Triples statement with every IRI of one of our graphs renamed.
+
+        The IRIs it holds are looked up in the set of graphs: a push renames every triple,
+        and testing each graph's name against each triple made a 10M-quad push (1,536
+        graphs) hours long."""
+        if self.graphs.isdisjoint(_IRI.findall(text)):
             return text
         return _IRI.sub(
             lambda m: f"<{self.name(m.group(1))}>" if m.group(1) in self.graphs else m.group(0),

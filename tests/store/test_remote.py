@@ -398,3 +398,16 @@ def test_a_refusal_on_virtuosos_cost_estimate_names_the_setting_to_change():
     error = _internal_error(refused)
     assert not isinstance(error, st.QueryTimeout)
     assert "MaxQueryCostEstimationTime = 0" in str(error)
+
+
+def test_a_version_renames_each_iri_of_its_graphs_and_nothing_else():
+    """Graph IRIs are renamed wherever they stand, whole IRIs only (a graph's name inside a
+    longer IRI, or outside angle brackets, stays), as a bijection the client undoes."""
+    graphs = frozenset(f"{G}{i}" for i in range(2000))
+    version = Version("v9", graphs)
+    inside = f'<{G}7> <{G}7x> "<{G}7> {G}8" <{G}1999>'
+    assert version.rename_triple(inside) == (
+        f'<{G}7?v=v9> <{G}7x> "<{G}7?v=v9> {G}8" <{G}1999?v=v9>'
+    )
+    untouched = f"<{G}x> <http://example.org/p> <{G}2000>"
+    assert version.rename_triple(untouched) is untouched
