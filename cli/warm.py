@@ -92,7 +92,7 @@ class Warm:
         out = {}
         for name, triples in quads.graphs.items():
             key = frozenset(triples) if self.retain else None
-            done = self.graphs.get(key) if self.retain else None
+            done = self.graphs.get(key)  # empty when nothing is retained
             if done is None:
                 added = frozenset(rules.entailed(triples) - triples)
                 triples |= added

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from diplograph.store.nquads import quad_lines, split_graph, split_quad
+from diplograph.store.nquads import read_quad_lines, split_graph, split_quad
 
 
 @dataclass
@@ -58,7 +58,7 @@ def read_build(ref: str | Path, builds_dir: Path | None = None) -> BuildRef:
     version = None
     if manifest_file.is_file():
         version = json.loads(manifest_file.read_text()).get("version")
-    return BuildRef(str(ref), version, set(quad_lines(nq.read_bytes())))
+    return BuildRef(str(ref), version, set(read_quad_lines(nq)))
 
 
 def diff_builds(old: BuildRef, new: BuildRef) -> Diff:

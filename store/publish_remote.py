@@ -28,7 +28,7 @@ from diplograph.queries import QUERIES_DIR
 from diplograph.queries.catalogue import VIOLATION_SUFFIX, execute, load_query
 from diplograph.store.base import StoreError
 from diplograph.store.http import Endpoints, SparqlHttp
-from diplograph.store.nquads import quad_lines, split_graph
+from diplograph.store.nquads import read_quad_lines, split_graph
 from diplograph.store.remote import RemoteStore
 from diplograph.store.versions import (
     LIST_QUERY,
@@ -106,7 +106,7 @@ def _split(nq_path: Path) -> tuple[dict[str, list[str]], list[str]]:
     """Lines by graph (as the data names it), and their merge (see merge.py)."""
     by_graph: dict[str, list[str]] = {}
     triples: list[str] = []
-    for line in quad_lines(Path(nq_path).read_bytes()):
+    for line in read_quad_lines(nq_path):
         triple, graph = (term.decode() for term in split_graph(line))
         by_graph.setdefault(graph[1:-1], []).append(triple)
         triples.append(triple)
