@@ -56,15 +56,18 @@ def test_synthetic_data_is_valid_curated_data_linked_across_copies(tmp_path):
 
 @pytest.mark.slow
 def test_benchmark_runs_end_to_end_at_the_smallest_size(tmp_path):
+    """Every stage, with plain pyshacl's and rdflib's budgets too short to finish (they
+    take minutes at this size): the comparisons themselves are the next two tests'."""
     out = tmp_path / "scale.json"
     run.main(
         ["--sizes", "1000", "--repeat", "1", "--http-seconds", "0.5", "--no-virtuoso",
-         "--rdflib-budget", "120", "--out", str(out)]
+         "--pyshacl-budget", "0.5", "--rdflib-budget", "1", "--out", str(out)]
     )  # fmt: skip
     [size] = json.loads(out.read_text())["sizes"]
     assert size["triples"] > 10_000
     assert set(size["build"]["stages"]) >= {"read+emit", "nquads", "store", "validation"}
-    assert size["validation"]["same_results"] is True
+    assert size["validation"]["pyshacl_over"] == 0.5 and size["validation"]["fast"] > 0
+    assert size["queries"]["rdflib_over_budget"]  # each query's share of the budget: a bound
     assert size["queries"]["ratio"] > 0 and set(size["serialise"]) >= {"nt", "ttl", "jsonld"}
     assert size["http"]["ours_lookups"]["requests"] > 0
     assert size["http"]["ours_lookups"]["errors"] == 0
@@ -83,7 +86,29 @@ def test_build_only_times_the_builds_and_nothing_else(tmp_path, monkeypatch):
     assert not list(scratch.iterdir())  # its data and builds removed afterwards
     assert set(size["build"]["stages"]) >= {"read+emit", "nquads", "store", "validation"}
     assert len(size["peak_rss_build_runs_mb"]) == 2  # each build measured on its own
+    assert len(size["bulk_load"]["runs"]) == 2 and size["bulk_load"]["min"] > 0
+    assert size["build_over_bulk_load"] == size["build"]["total"] / size["bulk_load"]["median"]
     assert not {"serialise", "validation", "queries", "http"} & set(size)
+
+
+def test_the_validator_and_plain_pyshacl_are_compared_on_their_findings(tmp_path):
+    from shape_corpus import CORPUS, overlay
+
+    data = overlay(CORPUS / "invalid" / "participant-not-an-agent.yaml", tmp_path / "data")
+    compared = run.validation_vs_pyshacl(data, budget=600, repeat=1)
+    assert compared["results"] > 0 and compared["same_results"] is True
+    assert compared["ratio"] == compared["pyshacl"] / compared["fast"]
+
+
+def test_the_catalogue_is_timed_on_oxigraph_and_on_rdflibs_engine(tmp_path):
+    from reliability_support import MINIMAL, build_into
+
+    build = build_into(MINIMAL, tmp_path / "instance").build_dir
+    timed = run.queries_in_process(build / "graph.nq", repeat=1, budget=600)
+    assert not timed["rdflib_over_budget"] and timed["rdflib_total"] > 0
+    assert timed["ratio"] == timed["rdflib_total"] / timed["oxigraph_total"]
+    ran = {name for name, (_ox, rdf) in timed["per_query"].items() if rdf is not None}
+    assert ran and ran.isdisjoint(timed["rdflib_failed"])
 
 
 def test_http_bench_command_serves_a_build_and_reports_both_loads(tmp_path, capsys):
