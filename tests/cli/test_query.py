@@ -26,7 +26,7 @@ CATALOGUE = cat.load_catalogue()
 @pytest.fixture(scope="module")
 def curated() -> bytes:
     """The curated data as the build writes it (N-Quads)."""
-    return nquads(load_graphs(DATA_DIR).dataset)
+    return nquads(load_graphs(DATA_DIR).quads)
 
 
 @pytest.fixture(scope="module")

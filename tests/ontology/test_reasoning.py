@@ -28,7 +28,7 @@ NEW = ID["test-reasoning-new"]
 
 @pytest.fixture(scope="module")
 def real_nq() -> bytes:
-    return nquads(load_graphs(DATA_DIR).dataset)
+    return nquads(load_graphs(DATA_DIR).quads)
 
 
 def store_with(nq: bytes, triples=(), graph=TEST_GRAPH) -> ox.Store:
@@ -126,7 +126,7 @@ def test_the_summary_does_not_grow_with_copies_of_the_data(tmp_path):
     reports = []
     for copies in (2, 6):
         synth.generate(tmp_path / str(copies), copies * synth.FACTS_PER_COPY, seed=1)
-        store = store_with(nquads(load_graphs(tmp_path / str(copies)).dataset))
+        store = store_with(nquads(load_graphs(tmp_path / str(copies)).quads))
         reports.append(check_consistency_store(store))
     one, four = reports
     assert one.ok and four.ok and four.summarised
