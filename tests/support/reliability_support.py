@@ -44,8 +44,8 @@ def build_into(data_dir: Path, instance: Path, *, publish: bool = True):
     """Build `data_dir` into `instance` and publish it.
 
     Build A published into a new instance is a copy of the one such build this process
-    made: most of these tests start from it, and building it anew each time (7 s, mostly
-    the export process's start) made a fifth of the suite's time; what they test happens
+    made: most of these tests start from it, and building it anew each time (about 7 s)
+    cost the serving and crash tests about 150 s of the suite; what they test happens
     after it. Other data, or an instance that already has builds, is really built.
     """
     if data_dir == MINIMAL and publish and not Path(instance).exists():
