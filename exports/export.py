@@ -191,7 +191,7 @@ def write_all(
             if reused and part != "diplograph":
                 os.link(reuse / name, out_dir / name)
             elif dumps is not None and part == "diplograph":
-                _atomic_write(out_dir / name, lambda out, d=dumps[fmt]: out.write(d))
+                _atomic_write(out_dir / name, lambda out, d=dumps[fmt]: out.writelines(d))
             else:
                 _atomic_write(
                     out_dir / name,

@@ -221,12 +221,17 @@ class Change:
 
 def patch_dumps(old_dir: Path, new: list[bytes], serialise: Serialise, context: dict):
     """The six dumps of sorted part lines `new` by format, from the last build's dumps in
-    `old_dir`; None if one of them does not split as this module expects."""
+    `old_dir`; None if one of them does not split as this module expects.
+
+    Each dump is a list of byte strings, its contents when written one after another: never
+    joined into one, which at a million quads is a few hundred megabytes more to allocate
+    per dump, and a fresh allocation's page faults are a large part of the job's time
+    (docs/benchmarks.md, session 8)."""
     change = Change(read_lines(old_dir / "diplograph.nq"), new, serialise)
     old_nt = read_lines(old_dir / "diplograph.nt")
     new_nt = triples_lines(new, old_nt, change.gone, change.came)
     old_doc = {fmt: (old_dir / f"diplograph.{fmt}").read_bytes() for fmt in GROUPED}
-    dumps = {"nq": b"\n".join(new) + b"\n", "nt": b"\n".join(new_nt) + b"\n"}
+    dumps = {"nq": _chunked(new), "nt": _chunked(new_nt)}
     nts = (new_nt, subjects_of(old_nt), subjects_of(new_nt))
     for fmt, split in (("ttl", turtle_blocks), ("rdf", xml_blocks)):
         dumps[fmt] = _union(change, fmt, split, old_doc[fmt], nts)
@@ -236,9 +241,18 @@ def patch_dumps(old_dir: Path, new: list[bytes], serialise: Serialise, context: 
 
 
 GROUPED = ("ttl", "rdf", "trig", "jsonld")
+_CHUNK = 1 << 16  # lines joined at a time
 
 
-def _union(change: Change, fmt: str, split, old_doc: bytes, nts) -> bytes | None:
+def _chunked(lines: list[bytes]) -> list[bytes]:
+    """`lines`, each ended by a newline, as a few joined chunks (b"\\n" when there are none,
+    as a full build writes it)."""
+    if not lines:
+        return [b"\n"]
+    return [b"\n".join(lines[i : i + _CHUNK] + [b""]) for i in range(0, len(lines), _CHUNK)]
+
+
+def _union(change: Change, fmt: str, split, old_doc: bytes, nts) -> list[bytes] | None:
     """Turtle or RDF/XML: a block per subject of the union of the graphs."""
     new_nt, old_keys, new_keys = nts
     fresh_lines = prefixed(new_nt, change.subjects)
@@ -251,7 +265,7 @@ def _union(change: Change, fmt: str, split, old_doc: bytes, nts) -> bytes | None
     spliced = splice(blocks, old_keys, new_keys, fresh)
     if spliced is None:
         return None
-    return head + b"".join(spliced) + (XML_TAIL if fmt == "rdf" else b"")
+    return [head, *spliced, XML_TAIL if fmt == "rdf" else b""]
 
 
 def _graph_keys(lines: list[bytes]) -> list[bytes]:
@@ -291,7 +305,7 @@ def _regraph(change: Change, old_graphs: dict, fresh_graphs: dict) -> dict | Non
     return graphs
 
 
-def _trig(change: Change, old_doc: bytes) -> bytes | None:
+def _trig(change: Change, old_doc: bytes) -> list[bytes] | None:
     """TriG: a block per graph, of a statement per subject."""
     head, old_blocks = trig_blocks(old_doc)
     old_keys = change.old_graphs
@@ -304,13 +318,13 @@ def _trig(change: Change, old_doc: bytes) -> bytes | None:
     graphs = _regraph(change, old_graphs, dict(zip(fresh_keys, fresh_blocks, strict=True)))
     if graphs is None or fresh_head != head:
         return None
-    blocks = (
-        opening + b"\n" + b"".join(units) + b"}\n" for _, (opening, units) in sorted(graphs.items())
-    )
-    return head + b"".join(blocks)
+    parts = [head]
+    for _, (opening, units) in sorted(graphs.items()):
+        parts += [opening, b"\n", *units, b"}\n"]
+    return parts
 
 
-def _jsonld(change: Change, old_doc: bytes, context: dict) -> bytes | None:
+def _jsonld(change: Change, old_doc: bytes, context: dict) -> list[bytes] | None:
     """JSON-LD: an item per named graph, of a line per subject."""
     head = document_head(context)
     old_items = jsonld_items(old_doc, head)
@@ -322,5 +336,8 @@ def _jsonld(change: Change, old_doc: bytes, context: dict) -> bytes | None:
     graphs = _regraph(change, dict(zip(old_keys, old_items, strict=True)), fresh)
     if graphs is None:
         return None
-    items = (named_item(opening, units) for _, (opening, units) in sorted(graphs.items()))
-    return head + b",\n".join(items) + DOCUMENT_TAIL
+    items = [named_item(opening, units) for _, (opening, units) in sorted(graphs.items())]
+    parts = [head]
+    for i, item in enumerate(items):
+        parts += [b",\n", item] if i else [item]
+    return [*parts, DOCUMENT_TAIL]
