@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import gc
 import json
 import os
 import shutil
@@ -228,14 +229,15 @@ def build(
     # started now, its start overlaps the reading (begun once the lines exist); or kept
     exports = warm.export_process()
     try:
-        result = _build(
-            Path(data_dir or DATA_DIR),
-            Path(instance or instance_dir()),
-            exports,
-            _Options(sources_dir, base, validate, publish, full),
-            progress,
-            warm,
-        )
+        with collector_paused():
+            result = _build(
+                Path(data_dir or DATA_DIR),
+                Path(instance or instance_dir()),
+                exports,
+                _Options(sources_dir, base, validate, publish, full),
+                progress,
+                warm,
+            )
     except BaseException:
         if exports.begun or once:  # at work on this build's files: never handed on
             exports.stop()
@@ -247,6 +249,25 @@ def build(
     else:
         _WARM.keep(exports)
     return result
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """No automatic passes of Python's cyclic garbage collector while a build runs.
+
+    A build makes millions of objects (terms, triples, lines) that live until it ends, and
+    almost no reference cycles: each full pass walks them all to find nothing (reading the
+    1M-quad corpus, 19 full passes collected 10 objects and took a third of the stage:
+    13.0 s against 8.0 s without them; the peak memory was the same). Cycles made meanwhile
+    are collected by the passes after it. Restores the collector's state as it found it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass

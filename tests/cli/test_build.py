@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -23,6 +24,31 @@ def test_build_publishes_a_complete_build(tmp_path):
     assert manifest["version"] == result.version
     for name in ("graph.nq", "store", "exports/diplograph.ttl", "exports/void.ttl"):
         assert (result.build_dir / name).exists(), name
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_while_building_and_restored(tmp_path, enabled):
+    seen = []
+    (gc.enable if enabled else gc.disable)()
+    try:
+        build(
+            MINIMAL,
+            tmp_path,
+            sources_dir=FIXTURES / "sources",
+            validate=False,
+            progress=lambda _m: seen.append(gc.isenabled()),
+        )
+        assert seen and not any(seen)  # no automatic pass at any stage
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
+def test_the_collector_is_restored_when_a_build_fails(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIPLOGRAPH_FAULT", "exporting")
+    with pytest.raises(Exception, match="export"):
+        build(MINIMAL, tmp_path, sources_dir=FIXTURES / "sources", validate=False)
+    assert gc.isenabled()
 
 
 def test_regression_killed_build_debris_is_removed(tmp_path):
