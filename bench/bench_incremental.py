@@ -2,12 +2,18 @@
 
     .venv/bin/python -m bench.bench_incremental --repeat 3                 # the real data
     .venv/bin/python -m bench.bench_incremental --facts 37000 --repeat 2   # ~1M quads
+    .venv/bin/python -m bench.bench_incremental --fresh --repeat 5         # `diplograph build`
 
 Each round edits one label in one facts file, then builds it incrementally (the published
 build reused) and in full (`full=True`) into the same instance, alternately, timing each
 stage from the build's progress messages; and bulk-loads the build's graph.nq into a fresh
 on-disk store with `Store.bulk_load` (the floor a full build's store stage is measured
 against). Medians, and ratios of medians measured in the same run.
+
+`--fresh` runs each build as a curator does, `diplograph build` in a process of its own
+(its interpreter's start, imports and exit included), timed from outside; stages are
+timed from its progress lines as they arrive. Bytecode is written once, as an installed
+copy's is (PYTHONDONTWRITEBYTECODE is dropped from its environment).
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ import re
 import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -37,10 +45,13 @@ STAGES = {
     "Updating": "store",
     "Validating": "validation",
     "Writing the exports": "exports (rest)",
+    "start": "start",  # to the first message: in a fresh process, the interpreter and imports
+    "Published build": "end",  # to the end: in a fresh process, its exit
 }
 
 
-def timed_build(data: Path, instance: Path, sources: Path | None, full: bool) -> dict:
+def in_process_build(data: Path, instance: Path, sources: Path | None, full: bool) -> dict:
+    """A build in this process, which keeps what it may reuse between builds (cli/warm.py)."""
     marks = [("start", time.perf_counter())]
     result = build(
         data,
@@ -50,18 +61,41 @@ def timed_build(data: Path, instance: Path, sources: Path | None, full: bool) ->
         progress=lambda m: marks.append((m, time.perf_counter())),
     )
     marks.append(("end", time.perf_counter()))
+    return _row(marks, result.build_dir)
+
+
+def fresh_build(data: Path, instance: Path, sources: Path | None, full: bool) -> dict:
+    """`in_process_build`'s row for `diplograph build`, run in a process of its own."""
+    command = [sys.executable, "-c", "from diplograph.cli.main import main; main()"]
+    command += ["build", str(data)]
+    command += (["--sources", str(sources)] if sources else []) + (["--full"] if full else [])
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["DIPLOGRAPH_HOME"] = str(instance)
+    marks = [("start", time.perf_counter())]
+    with subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) as process:
+        marks += [(line.strip(), time.perf_counter()) for line in process.stderr]
+    marks.append(("end", time.perf_counter()))
+    said = [m for m, _ in marks[1:-1]]
+    if process.returncode:
+        raise SystemExit("a build failed:\n" + "\n".join(said))
+    published = next(m for m in reversed(said) if m.startswith("Published build "))
+    return _row(marks, instance / "builds" / published.split()[2].rstrip("."))
+
+
+def _row(marks: list[tuple[str, float]], build_dir: Path) -> dict:
+    """A build's row: its stages timed from its progress messages, and its manifest's mode."""
     stages: dict[str, float] = {}
     for (message, at), (_next, until) in zip(marks, marks[1:], strict=False):
         stage = next((v for k, v in STAGES.items() if message.startswith(k)), None)
         if stage:
             stages[stage] = stages.get(stage, 0.0) + until - at
-    manifest = json.loads((result.build_dir / "manifest.json").read_text())
+    manifest = json.loads((build_dir / "manifest.json").read_text())
     return {
         "total": marks[-1][1] - marks[0][1],
         "stages": stages,
-        "quads": result.triples,
+        "quads": manifest["triples"],
         "mode": manifest["reused"]["mode"],
-        "build": result.build_dir.name,  # the id, not a path of this machine
+        "build": build_dir.name,  # the id, not a path of this machine
         "load": os.getloadavg()[0],  # the machine is shared: how busy it was meanwhile
         "changed_graphs": len(manifest["reused"].get("changed_graphs", [])),
     }
@@ -91,7 +125,8 @@ def edit_one_label(data: Path, round_: int) -> str:
     return path.stem
 
 
-def run(data: Path, repeat: int, sources: Path | None) -> dict:
+def run(data: Path, repeat: int, sources: Path | None, fresh: bool = False) -> dict:
+    timed_build = fresh_build if fresh else in_process_build
     rows: dict[str, list] = {"incremental": [], "full": [], "bulk_load": []}
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp) / "instance"
@@ -152,6 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--facts", type=int, default=0, help="synthetic size (0: the real data)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--fresh", action="store_true", help="each build a `diplograph build`")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         data, real = Path(tmp) / "data", Path(tmp) / "real"
@@ -162,7 +198,8 @@ def main(argv: list[str] | None = None) -> None:
             sources = None  # synthetic excerpts have no texts (as in bench.run)
         else:
             data, sources = real, default_sources_dir()
-        result = run(data, args.repeat, sources)
+        result = run(data, args.repeat, sources, args.fresh)
+    result["fresh_processes"] = args.fresh
     print(json.dumps({k: v for k, v in result.items() if k != "raw"}, indent=2))
     if args.out:
         args.out.write_text(json.dumps(result, indent=2) + "\n")
