@@ -66,7 +66,7 @@ def in_process_build(data: Path, instance: Path, sources: Path | None, full: boo
 
 def fresh_build(data: Path, instance: Path, sources: Path | None, full: bool) -> dict:
     """`in_process_build`'s row for `diplograph build`, run in a process of its own."""
-    command = [sys.executable, "-c", "from diplograph.cli.main import main; main()"]
+    command = [sys.executable, "-c", "from diplograph.cli.main import run; run()"]
     command += ["build", str(data)]
     command += (["--sources", str(sources)] if sources else []) + (["--full"] if full else [])
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}

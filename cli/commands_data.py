@@ -15,6 +15,7 @@ from diplograph.cli.build import (
     load_graphs,
     validate_graphs,
 )
+from diplograph.cli.main import exit_at_once
 from diplograph.cli.options import fail_with_problems, resolve_sources, sources_option
 from diplograph.cli.validation import curation_report
 from diplograph.data import DATA_DIR
@@ -60,6 +61,7 @@ def build_cmd(data_dir, sources_dir, base, no_validate, full) -> None:
     width = max(len(k) for k in result.counts)
     for name, count in result.counts.items():
         click.echo(f"  {name:<{width}}  {count:>6}")
+    exit_at_once()  # published, its files closed and its children waited for: nothing to tidy
 
 
 @click.command("check-excerpts")

@@ -49,13 +49,14 @@ def min_inclusive(literal: Literal, bound: Literal) -> bool:
 
     Two well-typed integers or decimals (every bound the shapes give, and the values they
     bound) are compared here, as pyshacl does, by value: importing pyshacl for its
-    comparison took 0.2 s of the 1.3 s a fresh process spent on a one-edit build of the
-    real data (docs/benchmarks.md, session 9). Anything else is pyshacl's to judge;
-    tests/shapes/test_literal_rules.py holds the two to the same answers.
+    comparison (and tearing it down at exit) took about 0.06 s of the 1.1 s a fresh process
+    spent on a one-edit build of the real data (docs/benchmarks.md, session 9). Anything
+    else is pyshacl's to judge; tests/shapes/test_literal_rules.py holds the two to the
+    same answers.
     """
     if _number(literal) and _number(bound):
         return literal.value >= bound.value
-    # deferred: importing pyshacl takes about 0.2 s, and only sh:minInclusive needs it.
+    # deferred: importing pyshacl takes about 0.05 s, and only sh:minInclusive needs it.
     from pyshacl.rdfutil.compare import compare_literal
 
     if isinstance(bound.value, str) != isinstance(literal.value, str):
