@@ -25,7 +25,6 @@ from itertools import chain
 from pathlib import Path
 
 from rdflib import Dataset, URIRef
-from rdflib.compare import to_canonical_graph
 
 from diplograph import store
 from diplograph.cli.incremental import Plan, input_hashes, load_store, plan
@@ -168,16 +167,14 @@ def checked_graphs(
     data_dir: Path, *, base: str = BASE, sources_dir: Path | None = None, warm: Warm | None = None
 ) -> Graphs:
     """load_graphs without the entailments: emitted, checked, and with the ontology's graph.
-    `warm`: where the files and the ontology's canonical form an earlier build made may be
-    found (cli/warm.py)."""
+    `warm`: where the files an earlier build parsed and emitted may be found (cli/warm.py)."""
     vocab = load_vocabulary()
     graphs, problems = emit_graphs(data_dir, base=base, warm=warm)
     if sources_dir is not None:
         problems += check_excerpts(graphs, sources_dir)
     if problems:
         raise CurationError(problems)
-    canonical = (warm or Warm()).canonical(vocab.graph, to_canonical_graph)
-    graphs.quads.graph(URIRef(ONTOLOGY_IRI)).update(canonical)
+    graphs.quads.graph(URIRef(ONTOLOGY_IRI)).update(vocab.canonical)
     return graphs
 
 

@@ -8,7 +8,6 @@ exactly what the work would have given:
 - per named graph, keyed on the triples it was emitted with: the entailments added to it,
   its sorted N-Quads lines and their digest (a graph's entailments depend on that graph
   and the ontology alone: loaders/entailment.py);
-- the ontology's canonical form (blank nodes relabelled), keyed on the ontology's triples;
 - the published build's lines per graph, keyed on its id and graph digest, so an
   incremental build need not read the last graph.nq again for the graphs it changes;
 - each curated file's parsed values, keyed on its bytes, and its emission (triples, and
@@ -29,9 +28,6 @@ Schema read from the published build's store, for the builds copied from that st
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-
-from rdflib import Graph
 
 from diplograph.exports.process import ExportProcess
 from diplograph.loaders.entailment import Entailer
@@ -50,7 +46,6 @@ class Warm:
         #: a next build, so the build holds its own data alone (a third less at 1M quads)
         self.retain = retain
         self.graphs: dict[frozenset, Done] = {}
-        self.ontology: tuple[frozenset, frozenset] | None = None
         self.published: tuple[tuple[str, str], dict[str, list[str]]] | None = None
         self.parsed: dict[str, tuple[bytes, object]] | None = {} if retain else None
         self.units: Units | None = Units() if retain else None
@@ -75,13 +70,6 @@ class Warm:
         self.exports = exports if exports.ready() else None
         if self.exports is None:
             exports.stop()
-
-    def canonical(self, ontology: Graph, canonicalise: Callable[[Graph], Graph]) -> frozenset:
-        """The ontology's triples in canonical form, made again only when they changed."""
-        key = frozenset(ontology)
-        if self.ontology is None or self.ontology[0] != key:
-            self.ontology = (key, frozenset(canonicalise(ontology)))
-        return self.ontology[1]
 
     def finish(self, quads: Quads, rules: Entailer) -> dict[str, tuple[list[str], str]]:
         """Add each graph's entailments to it and write its lines: {"<graph>": (sorted
@@ -135,5 +123,5 @@ class Warm:
 
     def adopt(self, other: Warm) -> None:
         """Take another Warm's contents (a full build's, made without reading this one)."""
-        self.graphs, self.ontology, self.published = other.graphs, other.ontology, other.published
+        self.graphs, self.published = other.graphs, other.published
         self.parsed, self.units, self.schema = other.parsed, other.units, other.schema

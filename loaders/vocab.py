@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
+from rdflib.compare import to_canonical_graph
 
+from diplograph.loaders.parsed_files import kept
 from diplograph.ontology import DG, DG_IRI, ONTOLOGY_FILE
 
 
@@ -29,6 +31,9 @@ class Vocabulary:
     ranges: dict[URIRef, URIRef] = field(default_factory=dict)
     terms: dict[str, dict[str, URIRef]] = field(default_factory=dict)  # kind -> notation -> IRI
     labels: dict[URIRef, str] = field(default_factory=dict)
+    #: the ontology's triples with its blank nodes canonically labelled: the build's
+    #: ontology graph, so the same ontology always gives the same lines
+    canonical: frozenset = frozenset()
     _supers: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict, repr=False)
 
     def is_subclass(self, cls: URIRef, ancestor: URIRef) -> bool:
@@ -46,9 +51,16 @@ class Vocabulary:
 
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
+    """The ontology's vocabulary: read once per process, and parsed once per machine
+    (loaders/parsed_files.py)."""
+    return kept("vocabulary", [ONTOLOGY_FILE], read_vocabulary)
+
+
+def read_vocabulary() -> Vocabulary:
+    """The vocabulary, from the ontology's file."""
     graph = Graph()
     graph.parse(ONTOLOGY_FILE, format="turtle")
-    vocab = Vocabulary(graph)
+    vocab = Vocabulary(graph, canonical=frozenset(to_canonical_graph(graph)))
     for cls in graph.subjects(RDF.type, OWL.Class):
         if isinstance(cls, URIRef) and str(cls).startswith(DG_IRI):
             vocab.classes[str(cls)[len(DG_IRI) :]] = cls

@@ -21,6 +21,7 @@ from rdflib import RDF, BNode, Dataset, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, NamespaceManager
 
+from diplograph.loaders.parsed_files import kept
 from diplograph.loaders.quads import Quads
 from diplograph.loaders.vocab import load_vocabulary
 from diplograph.ontology import DG, ONTOLOGY_IRI
@@ -37,6 +38,12 @@ _ONTOLOGY = ox.NamedNode(ONTOLOGY_IRI)
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
+    """All shape files merged: read once per process, parsed once per machine
+    (loaders/parsed_files.py)."""
+    return kept("shapes", sorted(Path(SHAPES_DIR).glob("*.ttl")), read_shapes)
+
+
+def read_shapes() -> Graph:
     """All shape files merged: SHACL-SPARQL prefixes are declared once, in sources.ttl."""
     graph = Graph()
     for path in sorted(Path(SHAPES_DIR).glob("*.ttl")):

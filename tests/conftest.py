@@ -8,6 +8,7 @@ look inside the app while it serves, by waitress from a thread of the test proce
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -16,6 +17,20 @@ import waitress
 from endpoint_data import ENDPOINT_LIMITS, KASEI, ROW_COUNT, ROWS_GRAPH, W3C_DIR
 
 from diplograph import store as st
+from diplograph.loaders.parsed_files import CACHE_ENV
+
+
+@pytest.fixture(scope="session", autouse=True)
+def parsed_files_cache(tmp_path_factory):
+    """The parsed project files (loaders/parsed_files.py) go to the session's own folder,
+    never the user's cache, for this process and every process it starts."""
+    saved = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("parsed-files"))
+    yield Path(os.environ[CACHE_ENV])
+    if saved is None:
+        del os.environ[CACHE_ENV]
+    else:
+        os.environ[CACHE_ENV] = saved
 
 
 def _close(app) -> None:

@@ -71,9 +71,6 @@ def test_the_last_builds_lines_are_given_only_for_its_id_and_digest():
 
 
 class _Poisoned(Warm):
-    def canonical(self, *_a):
-        raise AssertionError("a full build read the warm ontology")
-
     def finish(self, *_a):
         raise AssertionError("a full build read the warm graphs")
 
