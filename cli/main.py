@@ -80,11 +80,9 @@ def run() -> None:
         if not _at_once:
             raise
         code = exc.code
-    else:  # pragma: no cover -- standalone mode always raises SystemExit
-        code = 0
-    if isinstance(code, str):  # what sys.exit would print
-        print(code, file=sys.stderr)
-        code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code or 0)
+        if isinstance(code, str):  # what SystemExit would have printed
+            print(code, file=sys.stderr)
+            code = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code or 0)
