@@ -11,7 +11,8 @@ one is cheap, and no worker inherits the web server's threads.
 Each worker caps its own address space (RLIMIT_AS, `memory_limit`): a query that needs
 more makes the engine's allocation fail, which aborts that worker alone; the request gets
 a 503 naming the limit, and the next one a fresh worker. A worker that dies of anything
-else is logged with its signal.
+else is logged with its signal. A new pool removes the folders killed servers' forkservers
+left behind (stale_folders.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import time
 
 from diplograph.store import worker as worker_module
 from diplograph.store.base import QueryTimeout, StoreBusy, StoreError
+from diplograph.store.stale_folders import remove_stale_folders
 from diplograph.store.worker import WorkerOutOfMemory, out_of_memory_message
 
 _WORKER_MODULE = worker_module.__name__
@@ -93,6 +95,7 @@ class WorkerPool:
         self.memory_limit = memory_limit or None
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload([_WORKER_MODULE])
+        remove_stale_folders()  # what killed servers' forkservers left in the temporary folder
         self._size = max(1, size)
         self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
