@@ -23,7 +23,8 @@ from diplograph.loaders.parsed_files import CACHE_ENV
 @pytest.fixture(scope="session", autouse=True)
 def parsed_files_cache(tmp_path_factory):
     """The parsed project files (loaders/parsed_files.py) go to the session's own folder,
-    never the user's cache, for this process and every process it starts."""
+    not the user's cache, for this process and every process it starts with its
+    environment."""
     saved = os.environ.get(CACHE_ENV)
     os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("parsed-files"))
     yield Path(os.environ[CACHE_ENV])
