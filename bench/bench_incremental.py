@@ -82,13 +82,20 @@ def fresh_build(data: Path, instance: Path, sources: Path | None, full: bool) ->
     return _row(marks, instance / "builds" / published.split()[2].rstrip("."))
 
 
-def _row(marks: list[tuple[str, float]], build_dir: Path) -> dict:
-    """A build's row: its stages timed from its progress messages, and its manifest's mode."""
+def stage_times(marks: list[tuple[str, float]]) -> dict[str, float]:
+    """Seconds per stage (STAGES) of a build, from its progress messages and when each came:
+    a stage lasts from its message to the next one."""
     stages: dict[str, float] = {}
     for (message, at), (_next, until) in zip(marks, marks[1:], strict=False):
         stage = next((v for k, v in STAGES.items() if message.startswith(k)), None)
         if stage:
             stages[stage] = stages.get(stage, 0.0) + until - at
+    return stages
+
+
+def _row(marks: list[tuple[str, float]], build_dir: Path) -> dict:
+    """A build's row: its stages timed from its progress messages, and its manifest's mode."""
+    stages = stage_times(marks)
     manifest = json.loads((build_dir / "manifest.json").read_text())
     return {
         "total": marks[-1][1] - marks[0][1],

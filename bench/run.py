@@ -35,7 +35,7 @@ import pyoxigraph as ox
 import rdflib
 
 from bench import http_bench, synth
-from bench.bench_incremental import bare_bulk_load
+from bench.bench_incremental import bare_bulk_load, stage_times
 from bench.catalogue import catalogue_texts
 from diplograph.cli import build as b
 from diplograph.cli.build import load_graphs
@@ -110,30 +110,19 @@ class TreeMemory:
 
 
 def build_stages(data_dir: Path, instance: Path) -> dict:
-    """Time the real build, stage by stage, from the progress messages that start each stage.
+    """Time the real build, stage by stage, from the progress messages that start each stage
+    (bench_incremental.STAGES).
 
-    Exports run in a forked process from "Loading" on; "exports (rest)" is only the wait
-    for them after validation.
+    Exports run in a process of their own from "Writing sorted" on; "exports (rest)" is
+    only the wait for them after validation.
     """
-    names = {
-        "Reading": "read+emit",
-        "Writing sorted": "nquads",
-        "Loading": "store",
-        "Updating": "store",  # an incremental build's store stage (not in fresh instances)
-        "Validating": "validation",
-        "Writing the exports": "exports (rest)",
-    }
     marks = [("start", time.perf_counter())]
     result = b.build(  # as the `build` command runs it: once in its process
         data_dir, instance, once=True, progress=lambda m: marks.append((m, time.perf_counter()))
     )
     marks.append(("end", time.perf_counter()))
-    stages: dict[str, float] = {}
-    for (message, at), (_next, until) in zip(marks, marks[1:], strict=False):
-        stage = next((v for k, v in names.items() if message.startswith(k)), None)
-        if stage:
-            stages[stage] = stages.get(stage, 0.0) + until - at
-    return {"total": marks[-1][1] - marks[0][1], "stages": stages, "triples": result.triples}
+    total = marks[-1][1] - marks[0][1]
+    return {"total": total, "stages": stage_times(marks), "triples": result.triples}
 
 
 def serialisation(build_dir: Path, repeat: int) -> dict:
